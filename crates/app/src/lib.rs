@@ -1,0 +1,111 @@
+//! Corridor's use cases: the one place where the store, the keys and the domain meet. The CLI
+//! and the web crate call these; they hold no business rules of their own.
+//!
+//! A [`Corridor`] exists only unsealed: it holds the root key (derived from the passphrase) and
+//! the in-memory name index built from the opened names.
+
+mod backup;
+mod cases;
+pub mod demo;
+mod error;
+mod index;
+pub mod programs;
+mod sealing;
+
+use std::sync::{Arc, RwLock};
+
+use corridor_core::{CaseId, OrgId, OrgName, Organisation, ProgramCatalog};
+use corridor_crypto::{KdfParams, RootKey};
+use corridor_screen::NameIndex;
+use corridor_store::Store;
+
+pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
+pub use cases::{CaseSummary, CaseView};
+pub use error::{AppError, Result};
+pub use index::IndexStats;
+
+/// An unsealed Corridor: store, root key, programs and the name index.
+pub struct Corridor {
+    store: Arc<dyn Store>,
+    root: RootKey,
+    programs: ProgramCatalog,
+    index: RwLock<NameIndex<CaseId>>,
+}
+
+impl Corridor {
+    /// Creates the keys of a new store and its first organisation. Nothing is written if the
+    /// store already has keys.
+    pub async fn initialise(
+        store: Arc<dyn Store>,
+        passphrase: &[u8],
+        params: KdfParams,
+        organisation: OrgName,
+        programs: ProgramCatalog,
+    ) -> Result<(Corridor, Organisation)> {
+        if store.keyring().await?.is_some() {
+            return Err(AppError::AlreadyInitialised);
+        }
+        let (root, header) = RootKey::create(passphrase, params)?;
+        store.init_keyring(&header).await?;
+        let organisation = Organisation {
+            id: OrgId::random(),
+            name: organisation,
+        };
+        store.insert_organisation(&organisation).await?;
+        tracing::info!(organisation = %organisation.id, "store initialised");
+        let corridor = Corridor {
+            store,
+            root,
+            programs,
+            index: RwLock::new(NameIndex::new()),
+        };
+        Ok((corridor, organisation))
+    }
+
+    /// Derives the root key from the passphrase, checks it, and builds the name index.
+    pub async fn unseal(
+        store: Arc<dyn Store>,
+        passphrase: &[u8],
+        programs: ProgramCatalog,
+    ) -> Result<Corridor> {
+        let root = Self::unlock(store.as_ref(), passphrase).await?;
+        let corridor = Corridor {
+            store,
+            root,
+            programs,
+            index: RwLock::new(NameIndex::new()),
+        };
+        corridor.rebuild_index().await?;
+        Ok(corridor)
+    }
+
+    /// Checks the passphrase against the store's keyring and returns the root key.
+    pub async fn unlock(store: &dyn Store, passphrase: &[u8]) -> Result<RootKey> {
+        let header = store.keyring().await?.ok_or(AppError::NotInitialised)?;
+        Ok(RootKey::unlock(passphrase, &header)?)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn programs(&self) -> &ProgramCatalog {
+        &self.programs
+    }
+
+    /// The organisations, by name.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        Ok(self.store.organisations().await?)
+    }
+
+    /// The organisation that cases are added to until accounts exist: the first one created
+    /// by `init` (the only one, for now).
+    pub async fn default_organisation(&self) -> Result<Organisation> {
+        self.store
+            .organisations()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(AppError::NoOrganisation)
+    }
+}

@@ -1,0 +1,172 @@
+//! Turning a [`Case`] into what the store holds and back. This module is the one place that
+//! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
+
+use corridor_core::{Case, CaseId, Claim, NameSet, Person, RussiaRisk, UsStatus};
+use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, Zeroizing};
+use corridor_store::{CaseColumns, CaseListRow, CaseRecord, ClaimRow, HearingRow, SealedCase};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, Result};
+
+const CASES: &str = "cases";
+
+/// Seals a case under a fresh data key wrapped by the root key.
+pub(crate) fn seal_case(root: &RootKey, case: &Case) -> CaseRecord {
+    let record = case.id.to_string();
+    let key = CaseKey::generate();
+    let sealed = SealedCase {
+        names: seal_field(&key, &record, "names", &case.person.names),
+        person: seal_field(&key, &record, "person", &case.person),
+        us_status: seal_field(&key, &record, "us_status", &case.us_status),
+        russia_risk: seal_field(&key, &record, "russia_risk", &case.russia_risk),
+        notes: case
+            .notes
+            .as_ref()
+            .map(|notes| seal_field(&key, &record, "notes", notes)),
+    };
+    let claims = case
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(position, claim)| {
+            let address = claim_address(case.id, claim.id);
+            ClaimRow {
+                id: claim.id,
+                position: i32::try_from(position).unwrap_or(i32::MAX),
+                body: key.seal(
+                    FieldAddress::new("claims", "body", &address),
+                    &to_json(claim),
+                ),
+            }
+        })
+        .collect();
+    CaseRecord {
+        columns: plain_columns(case),
+        wrapped_key: root.wrap(&key, &record),
+        sealed,
+        claims,
+        hearings: case
+            .us_status
+            .hearings
+            .iter()
+            .map(|h| HearingRow {
+                on_date: h.date,
+                kind: h.kind,
+            })
+            .collect(),
+    }
+}
+
+/// The columns that stay plain, derived from the case so they can never disagree with it.
+pub(crate) fn plain_columns(case: &Case) -> CaseColumns {
+    CaseColumns {
+        id: case.id,
+        organisation: case.organisation,
+        program: case.program.clone(),
+        stage: case.stage,
+        custody: case.us_status.custody,
+        proceedings: case.us_status.proceedings,
+        risk_level: case.russia_risk.level(),
+        final_order_date: case.us_status.final_order_date,
+        scheduled_removal: case.us_status.scheduled_removal,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}
+
+/// Opens every sealed field of a stored case.
+pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
+    let columns = &stored.columns;
+    let id = columns.id;
+    let record = id.to_string();
+    let key = root
+        .unwrap(&stored.wrapped_key, &record)
+        .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))?;
+    let open = |column: &'static str, sealed: &Sealed| -> Result<Zeroizing<Vec<u8>>> {
+        key.open(FieldAddress::new(CASES, column, &record), sealed)
+            .map_err(|e| unreadable(id, column, e))
+    };
+    let person: Person = from_json(id, "person", &open("person", &stored.sealed.person)?)?;
+    let us_status: UsStatus =
+        from_json(id, "us_status", &open("us_status", &stored.sealed.us_status)?)?;
+    let russia_risk: RussiaRisk = from_json(
+        id,
+        "russia_risk",
+        &open("russia_risk", &stored.sealed.russia_risk)?,
+    )?;
+    let notes: Option<String> = stored
+        .sealed
+        .notes
+        .as_ref()
+        .map(|sealed| from_json(id, "notes", &open("notes", sealed)?))
+        .transpose()?;
+    let claims = stored
+        .claims
+        .iter()
+        .map(|row| {
+            let address = claim_address(id, row.id);
+            let plain = key
+                .open(FieldAddress::new("claims", "body", &address), &row.body)
+                .map_err(|e| unreadable(id, "claims.body", e))?;
+            from_json::<Claim>(id, "claims.body", &plain)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Case {
+        id,
+        organisation: columns.organisation,
+        program: columns.program.clone(),
+        stage: columns.stage,
+        person,
+        us_status,
+        russia_risk,
+        claims,
+        notes,
+        created_at: columns.created_at,
+        updated_at: columns.updated_at,
+    })
+}
+
+/// Opens only the names of a listed case (for the list and the name index).
+pub(crate) fn open_names(root: &RootKey, row: &CaseListRow) -> Result<NameSet> {
+    let id = row.columns.id;
+    let record = id.to_string();
+    let key = root
+        .unwrap(&row.wrapped_key, &record)
+        .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))?;
+    let plain = key
+        .open(FieldAddress::new(CASES, "names", &record), &row.names)
+        .map_err(|e| unreadable(id, "names", e))?;
+    from_json(id, "names", &plain)
+}
+
+fn claim_address(case: CaseId, claim: corridor_core::ClaimId) -> String {
+    format!("{case}/{claim}")
+}
+
+fn unreadable(case: CaseId, column: &'static str, error: impl std::fmt::Display) -> AppError {
+    AppError::Unreadable {
+        case,
+        column,
+        reason: error.to_string(),
+    }
+}
+
+/// Parses opened JSON. The serde error is not passed on: its message may quote the plaintext.
+fn from_json<T: DeserializeOwned>(case: CaseId, column: &'static str, plain: &[u8]) -> Result<T> {
+    serde_json::from_slice(plain).map_err(|_| AppError::Unreadable {
+        case,
+        column,
+        reason: "the opened value is not in the expected shape".to_owned(),
+    })
+}
+
+/// Serialises to a buffer that is wiped when dropped. The domain types are plain structs and
+/// enums with string keys, for which JSON serialisation cannot fail.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(serde_json::to_vec(value).expect("domain types serialise to JSON"))
+}
+
+fn seal_field<T: Serialize + ?Sized>(key: &CaseKey, record: &str, column: &str, value: &T) -> Sealed {
+    key.seal(FieldAddress::new(CASES, column, record), &to_json(value))
+}

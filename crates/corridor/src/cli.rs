@@ -1,0 +1,119 @@
+//! The command line, as clap sees it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "corridor", version, about = "Corridor: case management, screening and triage for people at risk of deportation to Russia")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where the store, its keys' header and the program files live.
+    #[arg(long, global = true, env = "CORRIDOR_DATA_DIR", default_value = "./corridor-data")]
+    pub data_dir: PathBuf,
+    /// Read the passphrase from this file (first line). Otherwise CORRIDOR_PASSPHRASE, otherwise a prompt.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Use this PostgreSQL database instead of the SQLite file in the data directory.
+    #[arg(long, global = true, env = "CORRIDOR_DATABASE_URL", value_name = "postgres://…", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the data directory, the keys and the first organisation.
+    Init(InitArgs),
+    /// Start the web server.
+    Serve(ServeArgs),
+    /// Add, list, show and purge cases.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Write a consistent, still sealed snapshot of the store to a file.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup file into the (new, empty) store of --data-dir.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Without a subcommand: a throw-away store with 1,000 synthetic cases, served locally.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name of the first organisation.
+    #[arg(long, default_value = "Local organisation")]
+    pub organisation: String,
+    /// Cheap key derivation, for automated tests only: never for real data.
+    #[arg(long, hide = true)]
+    pub insecure_fast_kdf: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback only until accounts exist.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Add a case from a JSON file (see examples/case.json); prints only the new case id.
+    Add {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// List live cases.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Destroy a case's key and sealed data for good, leaving a tombstone.
+    Purge {
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub command: Option<DemoCommand>,
+    /// Address for the demo server.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// How many synthetic cases the throw-away store gets.
+    #[arg(long, default_value_t = 1000)]
+    pub cases: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Add N synthetic cases to the store of --data-dir.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        cases: u32,
+        /// Seed for the generator, for repeatable data.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}

@@ -1,0 +1,242 @@
+//! One function per command.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+use corridor_app::{Corridor, CaseView, demo, programs};
+use corridor_core::{CaseId, CaseInput, OrgName};
+use corridor_crypto::KdfParams;
+use corridor_store::{CaseFilter, Page};
+
+use crate::Failure;
+use crate::cli::{CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs};
+use crate::datadir;
+use crate::passphrase;
+
+pub async fn init(global: &Global, args: InitArgs) -> Result<(), Failure> {
+    let organisation = OrgName::new(&args.organisation)
+        .map_err(|e| Failure::usage(format!("--organisation: {e}")))?;
+    if global.database_url.is_none() && datadir::database_path(&global.data_dir).exists() {
+        return Err(Failure::failed(format!(
+            "{} already holds a Corridor store; nothing was changed",
+            global.data_dir.display()
+        )));
+    }
+    let passphrase = passphrase::new(global.passphrase_file.as_deref())?;
+    let params = if args.insecure_fast_kdf {
+        KdfParams::INSECURE_FAST_FOR_TESTS
+    } else {
+        KdfParams::DEFAULT
+    };
+    let organisation = initialise(global, passphrase.as_bytes(), params, organisation).await?;
+    println!(
+        "Initialised {} (organisation {}).",
+        global.data_dir.display(),
+        organisation.id
+    );
+    Ok(())
+}
+
+async fn initialise(
+    global: &Global,
+    passphrase: &[u8],
+    params: KdfParams,
+    organisation: OrgName,
+) -> Result<corridor_core::Organisation, Failure> {
+    datadir::create(&global.data_dir)?;
+    let programs_dir = datadir::programs_dir(&global.data_dir);
+    programs::write_default_programs(&programs_dir).map_err(|e| {
+        Failure::failed(format!("cannot write {}: {e}", programs_dir.display()))
+    })?;
+    let programs = programs::load_programs(&programs_dir)?;
+    let store = datadir::open(global).await?;
+    let (_, organisation) =
+        Corridor::initialise(store, passphrase, params, organisation, programs).await?;
+    Ok(organisation)
+}
+
+/// Opens the store of --data-dir and unlocks it with the passphrase.
+async fn unseal(global: &Global) -> Result<Corridor, Failure> {
+    let store = datadir::open_existing(global).await?;
+    let programs = programs::load_programs(&datadir::programs_dir(&global.data_dir))?;
+    let passphrase = passphrase::existing(global.passphrase_file.as_deref())?;
+    Ok(Corridor::unseal(store, passphrase.as_bytes(), programs).await?)
+}
+
+pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
+    corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
+    let corridor = unseal(global).await?;
+    serve_unsealed(corridor, args.bind).await
+}
+
+async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Result<(), Failure> {
+    corridor.rebuild_index().await?;
+    let listener = corridor_web::bind(bind)
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    println!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)");
+    corridor_web::serve(listener, Arc::new(corridor))
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
+pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> {
+    match command {
+        CaseCommand::Add { json } => {
+            let text = std::fs::read_to_string(&json).map_err(|e| {
+                Failure::usage(format!("cannot read {}: {e}", json.display()))
+            })?;
+            let input = CaseInput::from_json(&text)
+                .map_err(|e| Failure::failed(format!("{}: {e}; nothing was stored", json.display())))?;
+            let corridor = unseal(global).await?;
+            let organisation = corridor.default_organisation().await?;
+            let id = corridor.add_case(organisation.id, input).await?;
+            println!("{id}");
+        }
+        CaseCommand::List { json } => {
+            let corridor = unseal(global).await?;
+            let cases = corridor.list_cases(&CaseFilter::default(), Page::ALL).await?;
+            if json {
+                print_json(&cases)?;
+            } else {
+                for c in &cases {
+                    println!(
+                        "{}  {:<12} {:<26} {:<8} {}",
+                        c.id,
+                        c.stage.as_str(),
+                        c.custody.as_str(),
+                        c.risk_level.as_str(),
+                        c.display_name
+                    );
+                }
+                eprintln!("{} cases", cases.len());
+            }
+        }
+        CaseCommand::Show { id, json } => {
+            let id = parse_case_id(&id)?;
+            let corridor = unseal(global).await?;
+            match corridor.case(id).await? {
+                CaseView::Live(case) if json => print_json(&case)?,
+                CaseView::Live(case) => print!("{}", crate::commands::describe(&case)),
+                CaseView::Purged(t) if json => print_json(&serde_json::json!({
+                    "id": t.id, "organisation": t.organisation, "purged_at": t.purged_at,
+                }))?,
+                CaseView::Purged(t) => println!("case {} was purged at {}", t.id, t.purged_at),
+            }
+        }
+        CaseCommand::Purge { id, yes } => {
+            let id = parse_case_id(&id)?;
+            let corridor = unseal(global).await?;
+            if !yes && std::io::stdin().is_terminal() {
+                eprintln!("Purging destroys case {id} for good, backups included. Type the case id to confirm:");
+                let mut typed = String::new();
+                std::io::stdin()
+                    .read_line(&mut typed)
+                    .map_err(|e| Failure::failed(e.to_string()))?;
+                if typed.trim() != id.to_string() {
+                    return Err(Failure::failed("not confirmed; nothing was purged"));
+                }
+            }
+            let tombstone = corridor.purge(id).await?;
+            println!("purged {} at {}", tombstone.id, tombstone.purged_at);
+        }
+    }
+    Ok(())
+}
+
+pub async fn backup(global: &Global, out: &Path) -> Result<(), Failure> {
+    // The passphrase is checked so that a backup is known to be openable when it is made.
+    let corridor = unseal(global).await?;
+    let summary = corridor_app::backup_to_file(corridor.store().as_ref(), out).await?;
+    println!(
+        "Backup written to {} ({} cases, {} tombstones), still sealed.",
+        out.display(),
+        summary.live_cases,
+        summary.tombstones
+    );
+    Ok(())
+}
+
+pub async fn restore(global: &Global, file: &Path) -> Result<(), Failure> {
+    let passphrase = passphrase::existing(global.passphrase_file.as_deref())?;
+    // Read and check the backup before anything is created at the destination.
+    let snapshot = corridor_app::read_backup(file, passphrase.as_bytes()).await?;
+    if global.database_url.is_none() && datadir::database_path(&global.data_dir).exists() {
+        return Err(Failure::failed(format!(
+            "{} already holds a store; restore into a new data directory",
+            global.data_dir.display()
+        )));
+    }
+    datadir::create(&global.data_dir)?;
+    let programs_dir = datadir::programs_dir(&global.data_dir);
+    programs::write_default_programs(&programs_dir).map_err(|e| {
+        Failure::failed(format!("cannot write {}: {e}", programs_dir.display()))
+    })?;
+    let store = datadir::open(global).await?;
+    let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await?;
+    println!(
+        "Restored {} cases and {} tombstones into {}.",
+        summary.live_cases,
+        summary.tombstones,
+        global.data_dir.display()
+    );
+    Ok(())
+}
+
+pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
+    match args.command {
+        Some(DemoCommand::Seed { cases, seed }) => {
+            let corridor = unseal(global).await?;
+            let organisation = corridor.default_organisation().await?;
+            let seed = seed.unwrap_or_else(rand::random);
+            let added = demo::seed(&corridor, organisation.id, cases, seed, today()).await?;
+            println!("Added {added} synthetic cases.");
+            Ok(())
+        }
+        None => {
+            corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
+            let dir = tempfile::Builder::new()
+                .prefix("corridor-demo-")
+                .tempdir()
+                .map_err(|e| Failure::failed(format!("cannot create a temporary directory: {e}")))?;
+            let demo_global = Global {
+                data_dir: dir.path().to_owned(),
+                passphrase_file: None,
+                database_url: None,
+            };
+            let passphrase = demo::passphrase();
+            let organisation = OrgName::new("Demo organisation").map_err(|e| Failure::failed(e.to_string()))?;
+            initialise(&demo_global, passphrase.as_bytes(), KdfParams::DEFAULT, organisation).await?;
+            let store = datadir::open_existing(&demo_global).await?;
+            let programs = programs::load_programs(&datadir::programs_dir(dir.path()))?;
+            let corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
+            let organisation = corridor.default_organisation().await?;
+            demo::seed(&corridor, organisation.id, args.cases, rand::random(), today()).await?;
+            println!("Corridor demo: {} synthetic cases in {}", args.cases, dir.path().display());
+            println!("The directory is deleted when the demo stops.");
+            println!("Passphrase (for CLI commands with --data-dir {}): {}", dir.path().display(), passphrase.as_str());
+            let result = serve_unsealed(corridor, args.bind).await;
+            drop(dir);
+            result
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
+    text.parse()
+        .map_err(|_| Failure::usage("case id: not a valid case id (expected a UUID as printed by `case add`)"))
+}
+
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}

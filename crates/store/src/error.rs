@@ -1,0 +1,34 @@
+use corridor_core::{CaseId, Stage};
+
+/// Store errors. None of them carries a value read from or written to a sealed column.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("this is not a Corridor store (no Corridor metadata found); refusing to touch it")]
+    NotACorridorStore,
+    #[error(
+        "this store has schema version {found}, newer than this build of Corridor supports ({supported}); upgrade Corridor"
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("the store already has a keyring; it was initialised before")]
+    AlreadyInitialised,
+    #[error("the store must be empty for this operation")]
+    NotEmpty,
+    #[error("case {0} not found")]
+    CaseNotFound(CaseId),
+    #[error("case {0} has been purged")]
+    CasePurged(CaseId),
+    #[error("case {id} is no longer at stage {expected}; it changed meanwhile")]
+    StageConflict { id: CaseId, expected: Stage },
+    #[error("a stored value in {table}.{column} is not valid: {reason}")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        reason: String,
+    },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

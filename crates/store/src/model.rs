@@ -1,0 +1,132 @@
+//! What the store holds: plain filter columns and sealed blobs. No type here carries a
+//! plaintext sensitive field; the app seals before it writes and opens after it reads.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use corridor_core::{
+    CaseId, ClaimId, Custody, HearingKind, OrgId, Organisation, ProceedingsStage, ProgramSlug,
+    RiskLevel, Stage,
+};
+use corridor_crypto::{KeyringHeader, Sealed, WrappedKey};
+
+/// The plain columns of a case: what the system may filter and sort on without unsealing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseColumns {
+    pub id: CaseId,
+    pub organisation: OrgId,
+    pub program: ProgramSlug,
+    pub stage: Stage,
+    pub custody: Custody,
+    pub proceedings: ProceedingsStage,
+    pub risk_level: RiskLevel,
+    pub final_order_date: Option<NaiveDate>,
+    pub scheduled_removal: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The sealed columns of a case, each bound to (`cases`, column, case id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedCase {
+    pub names: Sealed,
+    pub person: Sealed,
+    pub us_status: Sealed,
+    pub russia_risk: Sealed,
+    pub notes: Option<Sealed>,
+}
+
+/// A sealed claim; `position` keeps the order in which claims were recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub id: ClaimId,
+    pub position: i32,
+    pub body: Sealed,
+}
+
+/// A plain hearing date, for "hearings in the next 30 days" without unsealing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HearingRow {
+    pub on_date: NaiveDate,
+    pub kind: HearingKind,
+}
+
+/// Everything written for one case, in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub columns: CaseColumns,
+    pub wrapped_key: WrappedKey,
+    pub sealed: SealedCase,
+    pub claims: Vec<ClaimRow>,
+    pub hearings: Vec<HearingRow>,
+}
+
+/// One row of a case list: plain columns plus what is needed to show a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseListRow {
+    pub columns: CaseColumns,
+    pub wrapped_key: WrappedKey,
+    pub names: Sealed,
+}
+
+/// What is left of a purged case: the fact that it existed, whose it was, and when it went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tombstone {
+    pub id: CaseId,
+    pub organisation: OrgId,
+    pub created_at: DateTime<Utc>,
+    pub purged_at: DateTime<Utc>,
+}
+
+/// A case as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredCase {
+    Live(Box<CaseRecord>),
+    Purged(Tombstone),
+}
+
+/// A recorded stage change, kept for the case history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageChange {
+    pub case_id: CaseId,
+    pub from: Stage,
+    pub to: Stage,
+    pub at: DateTime<Utc>,
+}
+
+/// Which cases to list. Every field narrows; the default lists every live case.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub organisation: Option<OrgId>,
+    pub stage: Option<Stage>,
+    pub custody: Option<Custody>,
+    pub program: Option<ProgramSlug>,
+    pub risk_level: Option<RiskLevel>,
+    /// Only cases whose scheduled removal falls on or before this date.
+    pub removal_before: Option<NaiveDate>,
+}
+
+/// A window into a list, newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl Page {
+    pub const ALL: Page = Page {
+        offset: 0,
+        limit: u32::MAX,
+    };
+
+    pub fn new(offset: u32, limit: u32) -> Page {
+        Page { offset, limit }
+    }
+}
+
+/// A consistent copy of the whole store, still sealed: what a backup holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub keyring: Option<KeyringHeader>,
+    pub organisations: Vec<Organisation>,
+    pub cases: Vec<StoredCase>,
+    pub stage_changes: Vec<StageChange>,
+}

@@ -1,0 +1,70 @@
+//! Corridor's web face. For now: a read-only, server-rendered case list and case page, so the
+//! demo shows real content. Accounts, authorisation and audit come with the next milestone;
+//! until then [`serve`] refuses any address but loopback.
+
+mod pages;
+mod security;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use corridor_app::Corridor;
+
+/// Why the server would not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "refusing to listen on {0}: until accounts exist, Corridor serves only on a loopback address (127.0.0.1 or ::1)"
+    )]
+    NotLoopback(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The application's routes.
+pub fn router(corridor: Arc<Corridor>) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/cases", get(pages::case_list))
+        .route("/cases/{id}", get(pages::case_page))
+        .route("/assets/style.css", get(pages::stylesheet))
+        .fallback(pages::not_found)
+        .with_state(corridor)
+        .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// Checks that an address is loopback; the only addresses allowed before accounts exist.
+pub fn ensure_loopback(addr: SocketAddr) -> Result<(), ServeError> {
+    if addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(ServeError::NotLoopback(addr))
+    }
+}
+
+/// Binds (loopback only) and returns the listener with its actual address, so a caller can
+/// print the URL before serving (and tests can bind port 0).
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeError> {
+    ensure_loopback(addr)?;
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, corridor: Arc<Corridor>) -> Result<(), ServeError> {
+    let app = router(corridor);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
