@@ -10,7 +10,7 @@ use crate::sealing::{open_case, open_names, seal_case};
 use crate::{AppError, Corridor, Result};
 
 /// One line of a case list: the plain columns and the display name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CaseSummary {
     pub id: CaseId,
     pub organisation: OrgId,
@@ -22,6 +22,17 @@ pub struct CaseSummary {
     pub risk_level: RiskLevel,
     pub scheduled_removal: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Shows everything but the name.
+impl std::fmt::Debug for CaseSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseSummary")
+            .field("id", &self.id)
+            .field("display_name", &"<redacted>")
+            .field("stage", &self.stage)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A case as shown: opened, or only its tombstone.
@@ -51,7 +62,7 @@ impl Corridor {
         let records: Vec<_> = cases.iter().map(|case| seal_case(&self.root, case)).collect();
         self.store.insert_cases(&records).await?;
         for case in &cases {
-            self.index_names(case.id, case.person.names.iter().map(|n| n.text.as_str()));
+            self.index_names(case.id, case.person.names.iter().map(|n| n.text()));
             tracing::info!(case = %case.id, stage = %case.stage, "case added");
         }
         Ok(cases.iter().map(|case| case.id).collect())
@@ -67,7 +78,7 @@ impl Corridor {
                 Ok(CaseSummary {
                     id: c.id,
                     organisation: c.organisation,
-                    display_name: names.primary().text.clone(),
+                    display_name: names.primary().text().to_owned(),
                     program: c.program.clone(),
                     stage: c.stage,
                     custody: c.custody,

@@ -28,7 +28,7 @@ impl Corridor {
         let mut index = NameIndex::with_capacity(rows.len());
         for row in &rows {
             let names = open_names(&self.root, row)?;
-            index.insert(row.columns.id, names.iter().map(|n| n.text.as_str()));
+            index.insert(row.columns.id, names.iter().map(|n| n.text()));
         }
         let stats = IndexStats {
             cases: rows.len(),

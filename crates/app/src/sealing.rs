@@ -30,9 +30,9 @@ pub(crate) fn seal_case(root: &RootKey, case: &Case) -> CaseRecord {
         .iter()
         .enumerate()
         .map(|(position, claim)| {
-            let address = claim_address(case.id, claim.id);
+            let address = claim_address(case.id, claim.id());
             ClaimRow {
-                id: claim.id,
+                id: claim.id(),
                 position: i32::try_from(position).unwrap_or(i32::MAX),
                 body: key.seal(
                     FieldAddress::new("claims", "body", &address),

@@ -121,7 +121,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
             let corridor = unseal(global).await?;
             match corridor.case(id).await? {
                 CaseView::Live(case) if json => print_json(&case)?,
-                CaseView::Live(case) => print!("{}", crate::commands::describe(&case)),
+                CaseView::Live(case) => print!("{}", crate::show::describe(&case)),
                 CaseView::Purged(t) if json => print_json(&serde_json::json!({
                     "id": t.id, "organisation": t.organisation, "purged_at": t.purged_at,
                 }))?,

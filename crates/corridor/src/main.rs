@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod datadir;
 mod passphrase;
+mod show;
 
 use std::process::ExitCode;
 

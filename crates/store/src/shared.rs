@@ -78,8 +78,8 @@ macro_rules! impl_sql_store {
 
         fn case_columns(row: &DbRow) -> Result<CaseColumns> {
             Ok(CaseColumns {
-                id: CaseId::from_uuid(row.try_get("id")?),
-                organisation: OrgId::from_uuid(row.try_get("organisation_id")?),
+                id: CaseId(row.try_get("id")?),
+                organisation: OrgId(row.try_get("organisation_id")?),
                 program: parse_column(&row.try_get::<String, _>("program")?, "cases", "program")?,
                 stage: parse_column(&row.try_get::<String, _>("stage")?, "cases", "stage")?,
                 custody: parse_column(&row.try_get::<String, _>("custody")?, "cases", "custody")?,
@@ -103,7 +103,7 @@ macro_rules! impl_sql_store {
         fn organisation_from_row(row: &DbRow) -> Result<Organisation> {
             let name: String = row.try_get("name")?;
             Ok(Organisation {
-                id: OrgId::from_uuid(row.try_get("id")?),
+                id: OrgId(row.try_get("id")?),
                 name: OrgName::new(&name).map_err(|_| StoreError::Corrupt {
                     table: "organisations",
                     column: "name",
@@ -114,8 +114,8 @@ macro_rules! impl_sql_store {
 
         fn tombstone_from_row(row: &DbRow) -> Result<Tombstone> {
             Ok(Tombstone {
-                id: CaseId::from_uuid(row.try_get("case_id")?),
-                organisation: OrgId::from_uuid(row.try_get("organisation_id")?),
+                id: CaseId(row.try_get("case_id")?),
+                organisation: OrgId(row.try_get("organisation_id")?),
                 created_at: row.try_get("created_at")?,
                 purged_at: row.try_get("purged_at")?,
             })
@@ -123,7 +123,7 @@ macro_rules! impl_sql_store {
 
         fn stage_change_from_row(row: &DbRow) -> Result<StageChange> {
             Ok(StageChange {
-                case_id: CaseId::from_uuid(row.try_get("case_id")?),
+                case_id: CaseId(row.try_get("case_id")?),
                 from: parse_column(
                     &row.try_get::<String, _>("from_stage")?,
                     "stage_changes",
@@ -140,7 +140,7 @@ macro_rules! impl_sql_store {
 
         fn push_filter(qb: &mut QueryBuilder<'_, $db>, filter: &CaseFilter) {
             if let Some(organisation) = filter.organisation {
-                qb.push(" AND c.organisation_id = ").push_bind(organisation.as_uuid());
+                qb.push(" AND c.organisation_id = ").push_bind(organisation.0);
             }
             if let Some(stage) = filter.stage {
                 qb.push(" AND c.stage = ").push_bind(stage.as_str());
@@ -162,7 +162,7 @@ macro_rules! impl_sql_store {
         async fn insert_case(tx: &mut Tx<'_>, record: &CaseRecord) -> Result<()> {
             let c = &record.columns;
             let s = &record.sealed;
-            let id = c.id.as_uuid();
+            let id = c.id.0;
             sqlx::query(
                 "INSERT INTO cases (id, organisation_id, program, stage, custody, proceedings, \
                  risk_level, final_order_date, scheduled_removal_date, created_at, updated_at, \
@@ -170,7 +170,7 @@ macro_rules! impl_sql_store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(id)
-            .bind(c.organisation.as_uuid())
+            .bind(c.organisation.0)
             .bind(c.program.as_str())
             .bind(c.stage.as_str())
             .bind(c.custody.as_str())
@@ -196,7 +196,7 @@ macro_rules! impl_sql_store {
                 sqlx::query(
                     "INSERT INTO claims (id, case_id, position, body) VALUES ($1, $2, $3, $4)",
                 )
-                .bind(claim.id.as_uuid())
+                .bind(claim.id.0)
                 .bind(id)
                 .bind(claim.position)
                 .bind(claim.body.as_bytes())
@@ -219,8 +219,8 @@ macro_rules! impl_sql_store {
                 "INSERT INTO tombstones (case_id, organisation_id, created_at, purged_at) \
                  VALUES ($1, $2, $3, $4)",
             )
-            .bind(tombstone.id.as_uuid())
-            .bind(tombstone.organisation.as_uuid())
+            .bind(tombstone.id.0)
+            .bind(tombstone.organisation.0)
             .bind(tombstone.created_at)
             .bind(tombstone.purged_at)
             .execute(&mut **tx)
@@ -233,7 +233,7 @@ macro_rules! impl_sql_store {
                 "INSERT INTO stage_changes (case_id, from_stage, to_stage, changed_at) \
                  VALUES ($1, $2, $3, $4)",
             )
-            .bind(change.case_id.as_uuid())
+            .bind(change.case_id.0)
             .bind(change.from.as_str())
             .bind(change.to.as_str())
             .bind(change.at)
@@ -261,7 +261,7 @@ macro_rules! impl_sql_store {
 
         async fn insert_organisation(tx: &mut Tx<'_>, organisation: &Organisation) -> Result<()> {
             sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
-                .bind(organisation.id.as_uuid())
+                .bind(organisation.id.0)
                 .bind(organisation.name.as_str())
                 .bind(Utc::now())
                 .execute(&mut **tx)
@@ -273,7 +273,7 @@ macro_rules! impl_sql_store {
             conn: &mut <$db as sqlx::Database>::Connection,
             id: CaseId,
         ) -> Result<Option<StoredCase>> {
-            let uuid = id.as_uuid();
+            let uuid = id.0;
             let row = sqlx::query(&format!(
                 "SELECT {CASE_COLUMNS}, c.names, c.person, c.us_status, c.russia_risk, \
                  c.notes, k.wrapped_key FROM cases c JOIN case_keys k ON k.case_id = c.id \
@@ -313,7 +313,7 @@ macro_rules! impl_sql_store {
             .iter()
             .map(|row| {
                 Ok(ClaimRow {
-                    id: ClaimId::from_uuid(row.try_get("id")?),
+                    id: ClaimId(row.try_get("id")?),
                     position: row.try_get("position")?,
                     body: sealed_column(row.try_get("body")?, "claims", "body")?,
                 })
@@ -475,8 +475,8 @@ macro_rules! impl_sql_store {
                 .iter()
                 .map(|row| {
                     Ok(UpcomingHearing {
-                        case_id: CaseId::from_uuid(row.try_get("case_id")?),
-                        organisation: OrgId::from_uuid(row.try_get("organisation_id")?),
+                        case_id: CaseId(row.try_get("case_id")?),
+                        organisation: OrgId(row.try_get("organisation_id")?),
                         on_date: row.try_get("on_date")?,
                         kind: parse_column(&row.try_get::<String, _>("kind")?, "hearings", "kind")?,
                     })
@@ -497,7 +497,7 @@ macro_rules! impl_sql_store {
                 )
                 .bind(to.as_str())
                 .bind(at)
-                .bind(id.as_uuid())
+                .bind(id.0)
                 .bind(from.as_str())
                 .execute(&mut *tx)
                 .await?
@@ -520,7 +520,7 @@ macro_rules! impl_sql_store {
                     "SELECT case_id, from_stage, to_stage, changed_at FROM stage_changes \
                      WHERE case_id = $1 ORDER BY changed_at",
                 )
-                .bind(id.as_uuid())
+                .bind(id.0)
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
@@ -535,7 +535,7 @@ macro_rules! impl_sql_store {
                     Some(StoredCase::Purged(_)) => return Err(StoreError::CasePurged(id)),
                     Some(StoredCase::Live(record)) => record,
                 };
-                let uuid = id.as_uuid();
+                let uuid = id.0;
                 for table in ["claims", "hearings", "stage_changes", "case_keys"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
                         .bind(uuid)
@@ -575,7 +575,7 @@ macro_rules! impl_sql_store {
                     .collect::<std::result::Result<_, _>>()?;
                 let mut cases = Vec::with_capacity(ids.len());
                 for id in ids {
-                    if let Some(case) = read_case(&mut tx, CaseId::from_uuid(id)).await? {
+                    if let Some(case) = read_case(&mut tx, CaseId(id)).await? {
                         cases.push(case);
                     }
                 }

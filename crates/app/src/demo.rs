@@ -1,0 +1,235 @@
+//! Synthetic cases for the demo and the benchmarks. Names are assembled from syllables and
+//! common given names, so no record describes a real person; every stage, custody and risk
+//! profile is covered. Cases go in through the same validated input path as `case add`.
+
+use chrono::{Duration, NaiveDate};
+use corridor_core::{CaseInput, Custody, OrgId, ProceedingsStage, Stage};
+use corridor_crypto::Zeroizing;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+use crate::{Corridor, Result};
+
+/// Cases are written in batches of this many, one transaction each.
+const BATCH: usize = 1_000;
+
+/// (Cyrillic, Latin as in an ICAO passport)
+const MALE_GIVEN: &[(&str, &str)] = &[
+    ("Алексей", "Aleksei"), ("Дмитрий", "Dmitrii"), ("Иван", "Ivan"), ("Сергей", "Sergei"),
+    ("Михаил", "Mikhail"), ("Андрей", "Andrei"), ("Николай", "Nikolai"), ("Павел", "Pavel"),
+    ("Егор", "Egor"), ("Юрий", "Iurii"), ("Кирилл", "Kirill"), ("Тимофей", "Timofei"),
+    ("Глеб", "Gleb"), ("Фёдор", "Fedor"), ("Роман", "Roman"), ("Илья", "Ilia"),
+];
+const FEMALE_GIVEN: &[(&str, &str)] = &[
+    ("Анна", "Anna"), ("Мария", "Mariia"), ("Ольга", "Olga"), ("Екатерина", "Ekaterina"),
+    ("Юлия", "Iuliia"), ("Дарья", "Daria"), ("Ксения", "Kseniia"), ("Полина", "Polina"),
+    ("Наталья", "Natalia"), ("Светлана", "Svetlana"), ("Алёна", "Alena"), ("Вера", "Vera"),
+];
+/// Syllables that make up surname stems: (Cyrillic, Latin).
+const STEM_HEADS: &[(&str, &str)] = &[
+    ("Зар", "Zar"), ("Мел", "Mel"), ("Тих", "Tikh"), ("Вол", "Vol"), ("Рыж", "Ryzh"),
+    ("Щег", "Shcheg"), ("Жур", "Zhur"), ("Чер", "Cher"), ("Лап", "Lap"), ("Гор", "Gor"),
+    ("Кудр", "Kudr"), ("Ясн", "Iasn"), ("Бур", "Bur"), ("Сит", "Sit"), ("Хол", "Khol"),
+];
+const STEM_TAILS: &[(&str, &str)] = &[
+    ("ан", "an"), ("ен", "en"), ("от", "ot"), ("ык", "yk"), ("ищ", "ishch"), ("ял", "ial"),
+    ("ун", "un"), ("ец", "ets"), ("ож", "ozh"), ("ав", "av"),
+];
+/// Surname endings: (male Cyrillic, male Latin, female Cyrillic, female Latin).
+const ENDINGS: &[(&str, &str, &str, &str)] = &[
+    ("ов", "ov", "ова", "ova"),
+    ("ин", "in", "ина", "ina"),
+    ("ский", "skii", "ская", "skaia"),
+    ("ев", "ev", "ева", "eva"),
+];
+const FACILITIES: &[&str] = &[
+    "Example Processing Center, Louisiana",
+    "Sample Detention Facility, Arizona",
+    "Demo County Jail, Texas",
+];
+
+/// A passphrase for a throw-away demo store: 24 random letters and digits.
+pub fn passphrase() -> Zeroizing<String> {
+    let mut rng = rand::thread_rng();
+    Zeroizing::new(
+        (0..24)
+            .map(|_| rng.sample(rand::distributions::Alphanumeric) as char)
+            .collect(),
+    )
+}
+
+/// Adds `count` synthetic cases to `organisation`, in batches. Returns how many were added.
+pub async fn seed(
+    corridor: &Corridor,
+    organisation: OrgId,
+    count: u32,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<u32> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let programs: Vec<String> = corridor
+        .programs()
+        .iter()
+        .map(|p| p.slug.as_str().to_owned())
+        .collect();
+    let mut batch = Vec::with_capacity(BATCH);
+    for n in 0..count as usize {
+        batch.push(synthetic_case(&mut rng, n, &programs, today));
+        if batch.len() == BATCH {
+            corridor.add_cases(organisation, std::mem::take(&mut batch)).await?;
+        }
+    }
+    if !batch.is_empty() {
+        corridor.add_cases(organisation, batch).await?;
+    }
+    Ok(count)
+}
+
+/// The `n`th synthetic case. Stage, custody and risk profile cycle with different periods so
+/// that every combination appears in a large enough seed.
+pub fn synthetic_case(rng: &mut StdRng, n: usize, programs: &[String], today: NaiveDate) -> CaseInput {
+    let stage = Stage::ALL[n % Stage::ALL.len()];
+    let custody = Custody::ALL[n % Custody::ALL.len()];
+    let female = rng.gen_bool(0.4);
+    let (given_cyr, given_lat) = *pick(rng, if female { FEMALE_GIVEN } else { MALE_GIVEN });
+    let (father_cyr, _) = *pick(rng, MALE_GIVEN);
+    let (head_cyr, head_lat) = *pick(rng, STEM_HEADS);
+    let (tail_cyr, tail_lat) = *pick(rng, STEM_TAILS);
+    let (m_cyr, m_lat, f_cyr, f_lat) = *pick(rng, ENDINGS);
+    let (end_cyr, end_lat) = if female { (f_cyr, f_lat) } else { (m_cyr, m_lat) };
+    let surname_cyr = format!("{head_cyr}{tail_cyr}{end_cyr}");
+    let surname_lat = format!("{head_lat}{tail_lat}{end_lat}");
+    let patronymic = patronymic(father_cyr, female);
+
+    let proceedings = match stage {
+        Stage::Removed => ProceedingsStage::Removed,
+        _ => ProceedingsStage::ALL[rng.gen_range(1..ProceedingsStage::ALL.len() - 1)],
+    };
+    let final_order = proceedings >= ProceedingsStage::FinalOrder;
+    let mut us_status = json!({
+        "custody": custody.as_str(),
+        "proceedings": proceedings.as_str(),
+        "relief_sought": ["asylum", "withholding_of_removal", "convention_against_torture"],
+        "hearings": [],
+        "stays": [],
+    });
+    if rng.gen_bool(0.9) {
+        us_status["a_number"] = format!("A{:09}", rng.gen_range(10_000_000..999_999_999u32)).into();
+    }
+    if custody == Custody::Detained {
+        us_status["detention_facility"] = (*pick(rng, FACILITIES)).into();
+    }
+    if final_order {
+        let order = today - Duration::days(rng.gen_range(5..200));
+        us_status["final_order_date"] = order.to_string().into();
+        if rng.gen_bool(0.5) {
+            let removal = today + Duration::days(rng.gen_range(2..40));
+            us_status["scheduled_removal"] = removal.to_string().into();
+        }
+    } else {
+        let hearing = today + Duration::days(rng.gen_range(1..90));
+        us_status["hearings"] = json!([{ "date": hearing.to_string(), "kind": "individual" }]);
+    }
+    let birth_year = rng.gen_range(1965..2004);
+    let birth_date = match rng.gen_range(0..3) {
+        0 => birth_year.to_string(),
+        1 => format!("{birth_year}-{:02}", rng.gen_range(1..=12)),
+        _ => format!("{birth_year}-{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28)),
+    };
+
+    let value = json!({
+        "program": programs[n % programs.len()],
+        "stage": stage.as_str(),
+        "person": {
+            "names": [
+                { "text": format!("{surname_cyr} {given_cyr} {patronymic}"), "kind": "native" },
+                { "text": format!("{given_lat} {surname_lat}"), "kind": "passport" },
+            ],
+            "birth_date": birth_date,
+            "gender": if female { "female" } else { "male" },
+            "nationalities": ["RU"],
+            "languages": ["ru", "en"],
+            "family": family(rng),
+        },
+        "us_status": us_status,
+        "russia_risk": risk_profile(n, rng),
+        "claims": claims(rng, today),
+        "notes": "Synthetic demo case.",
+    });
+    serde_json::from_value(value).expect("synthetic cases are valid input")
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    items.choose(rng).expect("non-empty table")
+}
+
+fn patronymic(father: &str, female: bool) -> String {
+    let stem = father.trim_end_matches(['й', 'ь', 'а', 'я']);
+    let vowel_soft = father.ends_with(['й', 'ь']);
+    match (vowel_soft, female) {
+        (true, true) => format!("{stem}евна"),
+        (true, false) => format!("{stem}евич"),
+        (false, true) => format!("{stem}овна"),
+        (false, false) => format!("{stem}ович"),
+    }
+}
+
+fn family(rng: &mut StdRng) -> Value {
+    match rng.gen_range(0..4) {
+        0 => json!([{ "relation": "sibling", "in_canada": true, "canadian_status": "permanent_resident" }]),
+        1 => json!([{ "relation": "spouse", "in_canada": false }]),
+        _ => json!([]),
+    }
+}
+
+/// Four profiles, one per risk level, chosen by `n` so that each level appears.
+fn risk_profile(n: usize, rng: &mut StdRng) -> Value {
+    match (n / Stage::ALL.len()) % 4 {
+        0 => json!({ "public_profile": "low", "military": "not_applicable", "wanted": "not_wanted" }),
+        1 => json!({ "public_profile": "high", "military": "reservist", "wanted": "not_wanted" }),
+        2 => json!({
+            "public_profile": "moderate",
+            "military": "summons_evader",
+            "wanted": "unknown",
+            "registries": [{ "registry": "foreign_agents", "listed_on": "2024-03" }],
+        }),
+        _ => {
+            let article = if rng.gen_bool(0.5) { "207.3" } else { "338" };
+            json!({
+                "public_profile": "high",
+                "military": if article == "338" { "deserter" } else { "not_applicable" },
+                "wanted": "federal",
+                "criminal_cases": [{ "article": article, "status": "charged", "opened_on": "2023" }],
+            })
+        }
+    }
+}
+
+fn claims(rng: &mut StdRng, today: NaiveDate) -> Value {
+    let left = today - Duration::days(rng.gen_range(400..1500));
+    let mut claims = vec![json!({
+        "fact": "left_russia",
+        "assertion": "Left Russia after the mobilisation announcement",
+        "date": left.format("%Y-%m").to_string(),
+        "source": { "kind": "self_report", "reference": "intake interview" },
+        "confidence": "medium",
+    })];
+    if rng.gen_bool(0.1) {
+        claims.push(json!({
+            "fact": "protest_arrest",
+            "assertion": "Detained at an anti-war protest",
+            "source": { "kind": "ngo", "reference": "synthetic monitoring record" },
+            "confidence": "high",
+            "evidence": ["https://example.org/synthetic-record"],
+        }));
+        claims.push(json!({
+            "fact": "protest_arrest",
+            "assertion": "Fined but not detained",
+            "source": { "kind": "media", "reference": "synthetic news item" },
+            "confidence": "low",
+        }));
+    }
+    Value::Array(claims)
+}

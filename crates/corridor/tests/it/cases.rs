@@ -1,0 +1,169 @@
+//! The happy paths of the case commands, init and serve.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+use crate::support::{Env, example_case, files_under};
+
+#[test]
+fn init_creates_the_store_and_refuses_to_run_twice() {
+    let env = Env::initialised();
+    assert!(env.data_dir.join("corridor.db").is_file());
+    let programs = files_under(&env.data_dir.join("programs"));
+    assert_eq!(programs.len(), 3, "the default programs are written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&env.data_dir).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "data directory is private");
+    }
+    let before = std::fs::read(env.data_dir.join("corridor.db")).expect("db");
+    let err = env.fails(&["init", "--insecure-fast-kdf"]);
+    assert!(err.contains("already holds a Corridor store"), "{err}");
+    assert_eq!(std::fs::read(env.data_dir.join("corridor.db")).expect("db"), before);
+}
+
+#[test]
+fn add_prints_only_the_id_and_the_case_reads_back() {
+    let env = Env::initialised();
+    let stdout = env.ok(&["case", "add", "--json", example_case().to_str().expect("path")]);
+    let id = stdout.trim();
+    assert_eq!(stdout, format!("{id}\n"), "exactly one line");
+    assert!(uuid_like(id), "{id}");
+
+    assert_eq!(env.case_ids(), vec![id.to_owned()]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "show", id, "--json"])).expect("json");
+    let example: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read")).expect("json");
+    assert_eq!(shown["id"], id);
+    assert_eq!(shown["stage"], example.get("stage").cloned().unwrap_or("intake".into()));
+    assert_eq!(shown["program"], example["program"]);
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["names"].as_array().expect("names").iter().map(|n| n["text"].as_str().expect("text").to_owned()).collect()
+    };
+    assert_eq!(names(&shown["person"]), names(&example["person"]));
+    assert_eq!(shown["claims"].as_array().map(Vec::len), example["claims"].as_array().map(Vec::len));
+
+    let text = env.ok(&["case", "show", id]);
+    let first_name = &names(&example["person"])[0];
+    assert!(text.contains(first_name.as_str()), "the text view shows the name:\n{text}");
+}
+
+#[test]
+fn purge_leaves_a_tombstone_only() {
+    let env = Env::initialised();
+    let id = env.add_case(&example_case());
+    let keep = env.add_case(&example_case());
+    let out = env.ok(&["case", "purge", &id]);
+    assert!(out.starts_with(&format!("purged {id}")), "{out}");
+    assert_eq!(env.case_ids(), vec![keep.clone()]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "show", &id, "--json"])).expect("json");
+    assert_eq!(shown["id"], id.as_str());
+    assert!(shown["purged_at"].is_string());
+    assert!(shown.get("person").is_none());
+    let err = env.fails(&["case", "purge", &id]);
+    assert!(err.contains("purged"), "{err}");
+    let err = env.fails(&["case", "purge", "not-an-id"]);
+    assert!(err.contains("case id"), "{err}");
+}
+
+#[test]
+fn demo_seed_spreads_over_every_stage_custody_and_risk() {
+    let env = Env::initialised();
+    env.ok(&["demo", "seed", "--cases", "60", "--seed", "7"]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "list", "--json"])).expect("json");
+    let cases = listed.as_array().expect("array");
+    assert_eq!(cases.len(), 60);
+    let distinct = |field: &str| {
+        let mut values: Vec<_> = cases.iter().map(|c| c[field].as_str().expect(field).to_owned()).collect();
+        values.sort();
+        values.dedup();
+        values
+    };
+    assert_eq!(distinct("stage").len(), corridor_core::Stage::ALL.len());
+    assert_eq!(distinct("custody").len(), corridor_core::Custody::ALL.len());
+    assert_eq!(distinct("risk_level").len(), corridor_core::RiskLevel::ALL.len());
+    // Every synthetic case opens completely.
+    for case in cases.iter().take(15) {
+        env.ok(&["case", "show", case["id"].as_str().expect("id"), "--json"]);
+    }
+}
+
+#[test]
+fn serve_refuses_a_non_loopback_address() {
+    let env = Env::initialised();
+    let output = env.run(&["serve", "--bind", "0.0.0.0:8080"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("loopback"), "{err}");
+}
+
+#[test]
+fn serve_shows_the_case_list_and_a_case_page() {
+    let env = Env::initialised();
+    let id = env.add_case(&example_case());
+    let server = Server::start(&env);
+    let (status, body) = server.get("/cases");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(&id), "the list links the case");
+    let (status, body) = server.get(&format!("/cases/{id}"));
+    assert_eq!(status, 200, "{body}");
+    let example: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read")).expect("json");
+    let name = example["person"]["names"][0]["text"].as_str().expect("name");
+    assert!(body.contains(name), "the case page shows the name");
+}
+
+fn uuid_like(text: &str) -> bool {
+    text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// A `corridor serve` child process on a free loopback port.
+pub struct Server {
+    child: std::process::Child,
+    pub addr: String,
+}
+
+impl Server {
+    pub fn start(env: &Env) -> Server {
+        let mut command = env.command(&["serve", "--bind", "127.0.0.1:0"]);
+        command.stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = command.spawn().expect("spawn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read line");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Server { child, addr }
+    }
+
+    /// A plain HTTP/1.1 GET; returns status and body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr)
+            .expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,7 @@
+//! The CLI, driven as a user drives it: the real binary, a real data directory, real files.
+
+mod backup;
+mod bad_input;
+mod canary;
+mod cases;
+mod support;
