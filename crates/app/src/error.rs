@@ -13,8 +13,8 @@ pub enum AppError {
     AlreadyInitialised,
     #[error("{0}")]
     Input(#[from] InputError),
-    #[error("field `program`: unknown program `{0}`; known programs are listed by `corridor programs`")]
-    UnknownProgram(ProgramSlug),
+    #[error("field `program`: unknown program `{slug}`; known programs: {known}")]
+    UnknownProgram { slug: ProgramSlug, known: String },
     #[error("case {0} not found")]
     CaseNotFound(CaseId),
     #[error("case {0} has been purged; only its tombstone remains")]

@@ -94,7 +94,10 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 .map_err(|e| Failure::failed(format!("{}: {e}; nothing was stored", json.display())))?;
             let corridor = unseal(global).await?;
             let organisation = corridor.default_organisation().await?;
-            let id = corridor.add_case(organisation.id, input).await?;
+            let id = corridor
+                .add_case(organisation.id, input)
+                .await
+                .map_err(|e| Failure::failed(format!("{e}; nothing was stored")))?;
             println!("{id}");
         }
         CaseCommand::List { json } => {

@@ -40,18 +40,18 @@ fn restore_with_the_wrong_passphrase_creates_nothing() {
     env.add_case(&example_case());
     let backup = env.dir.path().join("b.db");
     env.ok(&["backup", "--out", path_str(&backup)]);
-    let target = env.dir.path().join("restored");
-    let mut command = env.command(&["restore", path_str(&backup)]);
-    command.arg("--data-dir").arg(&target).env("CORRIDOR_PASSPHRASE", "the wrong passphrase");
-    let output = env.run_command(command);
+    let mut restored = Env::new();
+    restored.data_dir = env.dir.path().join("restored");
+    let target = restored.data_dir.clone();
+    let mut command = restored.command(&["restore", path_str(&backup)]);
+    command.env("CORRIDOR_PASSPHRASE", "the wrong passphrase");
+    let output = restored.run_command(command);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("wrong passphrase"));
     assert!(!target.exists(), "nothing created");
 
     let not_a_backup = env.file("notes.txt", "plain notes");
-    let mut command = env.command(&["restore", path_str(&not_a_backup)]);
-    command.arg("--data-dir").arg(&target);
-    let output = env.run_command(command);
+    let output = restored.run(&["restore", path_str(&not_a_backup)]);
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a Corridor store"));
     assert!(!target.exists(), "nothing created");
 }

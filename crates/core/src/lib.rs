@@ -1,0 +1,54 @@
+//! Corridor's domain model: people at risk, their US immigration status, the risk they face in
+//! Russia, sourced claims, the case workflow and the Canadian programs cases are put forward to.
+//!
+//! This crate is pure: no IO, no async, no SQL, no HTTP. Every type that carries an invariant is
+//! built through a validating constructor (or deserialised through one), so a value of the type is
+//! proof that the invariant holds ("parse, don't validate").
+//!
+//! Sensitive values (names, A-numbers, contact details, notes, claim text) are redacted from
+//! `Debug` output, and parse errors never echo the rejected input.
+
+#[macro_use]
+mod enums;
+mod serde_error;
+mod text;
+
+pub mod case;
+pub mod claim;
+pub mod date;
+pub mod ids;
+pub mod input;
+pub mod organisation;
+pub mod person;
+pub mod program;
+pub mod risk;
+pub mod us_status;
+pub mod workflow;
+
+pub use case::Case;
+pub use claim::{
+    Claim, ClaimError, ClaimGroup, Confidence, EvidenceLink, EvidenceLinkError, FactKey,
+    FactKeyError, Source, SourceError, SourceKind, group_claims,
+};
+pub use date::{DateError, PartialDate, Precision, parse_full_date};
+pub use enums::UnknownValue;
+pub use ids::{CaseId, ClaimId, IdError, OrgId};
+pub use input::{CaseInput, ClaimInput, InputError};
+pub use organisation::{OrgName, OrgNameError, Organisation};
+pub use person::{
+    CanadianStatus, Contact, CountryCode, CountryCodeError, FamilyLink, FamilyLinkError, Gender,
+    LanguageCode, LanguageCodeError, NameError, NameKind, NameSet, NameSetError, Person,
+    PersonName, Relation, Script, StcaFamilyPolicy,
+};
+pub use program::{
+    CatalogError, Pathway, Program, ProgramCatalog, ProgramError, ProgramSlug, ProgramSlugError,
+};
+pub use risk::{
+    Article, ArticleCode, ArticleError, CriminalCase, CriminalCaseStatus, MaxTerm, MilitaryStatus,
+    PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,
+};
+pub use us_status::{
+    ANumber, ANumberError, Custody, Hearing, HearingKind, ProceedingsStage, Relief, Stay,
+    StayError, StayKind, UsStatus,
+};
+pub use workflow::{Stage, TransitionError};

@@ -1,0 +1,8 @@
+//! Integration tests for `corridor-core`'s public API: one binary, one module per idea.
+
+mod a_number;
+mod claims;
+mod input;
+mod partial_date;
+mod program;
+mod workflow;
