@@ -1,1 +1,4 @@
-//! placeholder
+//! The read-only pages, requested through the router as a browser would (no network needed),
+//! and the loopback rule of `serve`.
+
+mod pages;
