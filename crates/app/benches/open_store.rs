@@ -42,7 +42,9 @@ async fn run(cases: u32) {
     .await
     .expect("initialise");
     let started = Instant::now();
-    demo::seed(&corridor, organisation.id, cases, 42, today).await.expect("seed");
+    demo::seed(&corridor, organisation.id, cases, 42, today)
+        .await
+        .expect("seed");
     let insert = started.elapsed();
     drop(corridor);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -58,12 +60,27 @@ async fn run(cases: u32) {
     let hits = corridor.search_names("Ivan", 10).len();
 
     println!("cases inserted:            {cases}");
-    println!("insert (seal + write):     {:>8.2} s   target < 30 s", insert.as_secs_f64());
-    println!("store file:                {:>8.1} MiB", size as f64 / 1_048_576.0);
+    println!(
+        "insert (seal + write):     {:>8.2} s   target < 30 s",
+        insert.as_secs_f64()
+    );
+    println!(
+        "store file:                {:>8.1} MiB",
+        size as f64 / 1_048_576.0
+    );
     println!("derive root key (Argon2id):{:>8.2} s", unlock.as_secs_f64());
-    println!("read sealed names:         {:>8.2} s", stats.read.as_secs_f64());
-    println!("unseal and index:          {:>8.2} s", stats.unseal_and_index.as_secs_f64());
-    println!("open total (key+read+index):{:>7.2} s   target < 3 s", total.as_secs_f64());
+    println!(
+        "read sealed names:         {:>8.2} s",
+        stats.read.as_secs_f64()
+    );
+    println!(
+        "unseal and index:          {:>8.2} s",
+        stats.unseal_and_index.as_secs_f64()
+    );
+    println!(
+        "open total (key+read+index):{:>7.2} s   target < 3 s",
+        total.as_secs_f64()
+    );
     println!("sample search hits:        {hits}");
     assert_eq!(stats.cases, cases as usize, "every case indexed");
 }

@@ -43,7 +43,11 @@ pub async fn backup_to_file(store: &dyn Store, out: &Path) -> Result<BackupSumma
     }
     result?;
     let summary = summarise(&snapshot.cases);
-    tracing::info!(live = summary.live_cases, tombstones = summary.tombstones, "backup written");
+    tracing::info!(
+        live = summary.live_cases,
+        tombstones = summary.tombstones,
+        "backup written"
+    );
     Ok(summary)
 }
 
@@ -51,7 +55,10 @@ pub async fn backup_to_file(store: &dyn Store, out: &Path) -> Result<BackupSumma
 /// can read is never restored. Nothing is written anywhere.
 pub async fn read_backup(file: &Path, passphrase: &[u8]) -> Result<Snapshot> {
     if !file.is_file() {
-        return Err(AppError::Backup(format!("{} is not a file", file.display())));
+        return Err(AppError::Backup(format!(
+            "{} is not a file",
+            file.display()
+        )));
     }
     let source = SqliteStore::open(file).await?;
     let snapshot = source.snapshot().await;
@@ -67,12 +74,19 @@ pub async fn read_backup(file: &Path, passphrase: &[u8]) -> Result<Snapshot> {
 pub async fn restore_snapshot(target: &dyn Store, snapshot: &Snapshot) -> Result<BackupSummary> {
     target.load_snapshot(snapshot).await?;
     let summary = summarise(&snapshot.cases);
-    tracing::info!(live = summary.live_cases, tombstones = summary.tombstones, "backup restored");
+    tracing::info!(
+        live = summary.live_cases,
+        tombstones = summary.tombstones,
+        "backup restored"
+    );
     Ok(summary)
 }
 
 fn summarise(cases: &[StoredCase]) -> BackupSummary {
-    let live_cases = cases.iter().filter(|c| matches!(c, StoredCase::Live(_))).count();
+    let live_cases = cases
+        .iter()
+        .filter(|c| matches!(c, StoredCase::Live(_)))
+        .count();
     BackupSummary {
         live_cases,
         tombstones: cases.len() - live_cases,

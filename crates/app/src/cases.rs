@@ -50,12 +50,20 @@ impl Corridor {
     }
 
     /// Adds several cases in one transaction: all of them or none.
-    pub async fn add_cases(&self, organisation: OrgId, inputs: Vec<CaseInput>) -> Result<Vec<CaseId>> {
+    pub async fn add_cases(
+        &self,
+        organisation: OrgId,
+        inputs: Vec<CaseInput>,
+    ) -> Result<Vec<CaseId>> {
         let now = Utc::now();
         let mut cases = Vec::with_capacity(inputs.len());
         for input in inputs {
             if self.programs.get(&input.program).is_none() {
-                let known = self.programs.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>();
+                let known = self
+                    .programs
+                    .iter()
+                    .map(|p| p.slug.as_str())
+                    .collect::<Vec<_>>();
                 return Err(AppError::UnknownProgram {
                     slug: input.program,
                     known: known.join(", "),
@@ -63,7 +71,10 @@ impl Corridor {
             }
             cases.push(input.into_case(CaseId::random(), organisation, now));
         }
-        let records: Vec<_> = cases.iter().map(|case| seal_case(&self.root, case)).collect();
+        let records: Vec<_> = cases
+            .iter()
+            .map(|case| seal_case(&self.root, case))
+            .collect();
         self.store.insert_cases(&records).await?;
         for case in &cases {
             self.index_names(case.id, case.person.names.iter().map(|n| n.text()));

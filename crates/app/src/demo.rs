@@ -17,25 +17,66 @@ const BATCH: usize = 1_000;
 
 /// (Cyrillic, Latin as in an ICAO passport)
 const MALE_GIVEN: &[(&str, &str)] = &[
-    ("Алексей", "Aleksei"), ("Дмитрий", "Dmitrii"), ("Иван", "Ivan"), ("Сергей", "Sergei"),
-    ("Михаил", "Mikhail"), ("Андрей", "Andrei"), ("Николай", "Nikolai"), ("Павел", "Pavel"),
-    ("Егор", "Egor"), ("Юрий", "Iurii"), ("Кирилл", "Kirill"), ("Тимофей", "Timofei"),
-    ("Глеб", "Gleb"), ("Фёдор", "Fedor"), ("Роман", "Roman"), ("Илья", "Ilia"),
+    ("Алексей", "Aleksei"),
+    ("Дмитрий", "Dmitrii"),
+    ("Иван", "Ivan"),
+    ("Сергей", "Sergei"),
+    ("Михаил", "Mikhail"),
+    ("Андрей", "Andrei"),
+    ("Николай", "Nikolai"),
+    ("Павел", "Pavel"),
+    ("Егор", "Egor"),
+    ("Юрий", "Iurii"),
+    ("Кирилл", "Kirill"),
+    ("Тимофей", "Timofei"),
+    ("Глеб", "Gleb"),
+    ("Фёдор", "Fedor"),
+    ("Роман", "Roman"),
+    ("Илья", "Ilia"),
 ];
 const FEMALE_GIVEN: &[(&str, &str)] = &[
-    ("Анна", "Anna"), ("Мария", "Mariia"), ("Ольга", "Olga"), ("Екатерина", "Ekaterina"),
-    ("Юлия", "Iuliia"), ("Дарья", "Daria"), ("Ксения", "Kseniia"), ("Полина", "Polina"),
-    ("Наталья", "Natalia"), ("Светлана", "Svetlana"), ("Алёна", "Alena"), ("Вера", "Vera"),
+    ("Анна", "Anna"),
+    ("Мария", "Mariia"),
+    ("Ольга", "Olga"),
+    ("Екатерина", "Ekaterina"),
+    ("Юлия", "Iuliia"),
+    ("Дарья", "Daria"),
+    ("Ксения", "Kseniia"),
+    ("Полина", "Polina"),
+    ("Наталья", "Natalia"),
+    ("Светлана", "Svetlana"),
+    ("Алёна", "Alena"),
+    ("Вера", "Vera"),
 ];
 /// Syllables that make up surname stems: (Cyrillic, Latin).
 const STEM_HEADS: &[(&str, &str)] = &[
-    ("Зар", "Zar"), ("Мел", "Mel"), ("Тих", "Tikh"), ("Вол", "Vol"), ("Рыж", "Ryzh"),
-    ("Щег", "Shcheg"), ("Жур", "Zhur"), ("Чер", "Cher"), ("Лап", "Lap"), ("Гор", "Gor"),
-    ("Кудр", "Kudr"), ("Ясн", "Iasn"), ("Бур", "Bur"), ("Сит", "Sit"), ("Хол", "Khol"),
+    ("Зар", "Zar"),
+    ("Мел", "Mel"),
+    ("Тих", "Tikh"),
+    ("Вол", "Vol"),
+    ("Рыж", "Ryzh"),
+    ("Щег", "Shcheg"),
+    ("Жур", "Zhur"),
+    ("Чер", "Cher"),
+    ("Лап", "Lap"),
+    ("Гор", "Gor"),
+    ("Кудр", "Kudr"),
+    ("Ясн", "Iasn"),
+    ("Бур", "Bur"),
+    ("Сит", "Sit"),
+    ("Хол", "Khol"),
 ];
 const STEM_TAILS: &[(&str, &str)] = &[
-    ("ан", "an"), ("ен", "en"), ("от", "ot"), ("ык", "yk"), ("ищ", "ishch"), ("ял", "ial"),
-    ("ун", "un"), ("ец", "ets"), ("ож", "ozh"), ("ав", "av"),
+    ("ан", "an"),
+    ("ен", "en"),
+    ("от", "ot"),
+    ("ык", "yk"),
+    ("ищ", "ishch"),
+    ("ял", "ial"),
+    ("ун", "un"),
+    ("ец", "ets"),
+    ("ож", "ozh"),
+    ("ав", "av"),
 ];
 /// Surname endings: (male Cyrillic, male Latin, female Cyrillic, female Latin).
 const ENDINGS: &[(&str, &str, &str, &str)] = &[
@@ -78,7 +119,9 @@ pub async fn seed(
     for n in 0..count as usize {
         batch.push(synthetic_case(&mut rng, n, &programs, today));
         if batch.len() == BATCH {
-            corridor.add_cases(organisation, std::mem::take(&mut batch)).await?;
+            corridor
+                .add_cases(organisation, std::mem::take(&mut batch))
+                .await?;
         }
     }
     if !batch.is_empty() {
@@ -89,7 +132,12 @@ pub async fn seed(
 
 /// The `n`th synthetic case. Stage, custody and risk profile cycle with different periods so
 /// that every combination appears in a large enough seed.
-pub fn synthetic_case(rng: &mut StdRng, n: usize, programs: &[String], today: NaiveDate) -> CaseInput {
+pub fn synthetic_case(
+    rng: &mut StdRng,
+    n: usize,
+    programs: &[String],
+    today: NaiveDate,
+) -> CaseInput {
     let stage = Stage::ALL[n % Stage::ALL.len()];
     let custody = Custody::ALL[n % Custody::ALL.len()];
     let female = rng.gen_bool(0.4);
@@ -98,7 +146,11 @@ pub fn synthetic_case(rng: &mut StdRng, n: usize, programs: &[String], today: Na
     let (head_cyr, head_lat) = *pick(rng, STEM_HEADS);
     let (tail_cyr, tail_lat) = *pick(rng, STEM_TAILS);
     let (m_cyr, m_lat, f_cyr, f_lat) = *pick(rng, ENDINGS);
-    let (end_cyr, end_lat) = if female { (f_cyr, f_lat) } else { (m_cyr, m_lat) };
+    let (end_cyr, end_lat) = if female {
+        (f_cyr, f_lat)
+    } else {
+        (m_cyr, m_lat)
+    };
     let surname_cyr = format!("{head_cyr}{tail_cyr}{end_cyr}");
     let surname_lat = format!("{head_lat}{tail_lat}{end_lat}");
     let patronymic = patronymic(father_cyr, female);
@@ -136,7 +188,11 @@ pub fn synthetic_case(rng: &mut StdRng, n: usize, programs: &[String], today: Na
     let birth_date = match rng.gen_range(0..3) {
         0 => birth_year.to_string(),
         1 => format!("{birth_year}-{:02}", rng.gen_range(1..=12)),
-        _ => format!("{birth_year}-{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28)),
+        _ => format!(
+            "{birth_year}-{:02}-{:02}",
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28)
+        ),
     };
 
     let value = json!({
@@ -178,7 +234,9 @@ fn patronymic(father: &str, female: bool) -> String {
 
 fn family(rng: &mut StdRng) -> Value {
     match rng.gen_range(0..4) {
-        0 => json!([{ "relation": "sibling", "in_canada": true, "canadian_status": "permanent_resident" }]),
+        0 => {
+            json!([{ "relation": "sibling", "in_canada": true, "canadian_status": "permanent_resident" }])
+        }
         1 => json!([{ "relation": "spouse", "in_canada": false }]),
         _ => json!([]),
     }
@@ -187,7 +245,9 @@ fn family(rng: &mut StdRng) -> Value {
 /// Four profiles, one per risk level, chosen by `n` so that each level appears.
 fn risk_profile(n: usize, rng: &mut StdRng) -> Value {
     match (n / Stage::ALL.len()) % 4 {
-        0 => json!({ "public_profile": "low", "military": "not_applicable", "wanted": "not_wanted" }),
+        0 => {
+            json!({ "public_profile": "low", "military": "not_applicable", "wanted": "not_wanted" })
+        }
         1 => json!({ "public_profile": "high", "military": "reservist", "wanted": "not_wanted" }),
         2 => json!({
             "public_profile": "moderate",

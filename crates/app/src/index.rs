@@ -22,7 +22,10 @@ impl Corridor {
     /// Reads every live case's sealed names, opens them and rebuilds the index.
     pub async fn rebuild_index(&self) -> Result<IndexStats> {
         let started = Instant::now();
-        let rows = self.store.list_cases(&CaseFilter::default(), Page::ALL).await?;
+        let rows = self
+            .store
+            .list_cases(&CaseFilter::default(), Page::ALL)
+            .await?;
         let read = started.elapsed();
         let started = Instant::now();
         let mut index = NameIndex::with_capacity(rows.len());

@@ -38,7 +38,10 @@ pub fn write_default_programs(dir: &Path) -> std::io::Result<()> {
 /// Loads every `*.toml` in `dir`. A bad file is an error naming the file and the field.
 pub fn load_programs(dir: &Path) -> Result<ProgramCatalog> {
     let read_error = |e: std::io::Error| {
-        AppError::Programs(format!("cannot read the programs in {}: {e}", dir.display()))
+        AppError::Programs(format!(
+            "cannot read the programs in {}: {e}",
+            dir.display()
+        ))
     };
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(read_error)?

@@ -88,8 +88,11 @@ pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
             .map_err(|e| unreadable(id, column, e))
     };
     let person: Person = from_json(id, "person", &open("person", &stored.sealed.person)?)?;
-    let us_status: UsStatus =
-        from_json(id, "us_status", &open("us_status", &stored.sealed.us_status)?)?;
+    let us_status: UsStatus = from_json(
+        id,
+        "us_status",
+        &open("us_status", &stored.sealed.us_status)?,
+    )?;
     let russia_risk: RussiaRisk = from_json(
         id,
         "russia_risk",
@@ -167,6 +170,11 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(serde_json::to_vec(value).expect("domain types serialise to JSON"))
 }
 
-fn seal_field<T: Serialize + ?Sized>(key: &CaseKey, record: &str, column: &str, value: &T) -> Sealed {
+fn seal_field<T: Serialize + ?Sized>(
+    key: &CaseKey,
+    record: &str,
+    column: &str,
+    value: &T,
+) -> Sealed {
     key.seal(FieldAddress::new(CASES, column, record), &to_json(value))
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "corridor", version, about = "Corridor: case management, screening and triage for people at risk of deportation to Russia")]
+#[command(
+    name = "corridor",
+    version,
+    about = "Corridor: case management, screening and triage for people at risk of deportation to Russia"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -17,13 +21,24 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Where the store, its keys' header and the program files live.
-    #[arg(long, global = true, env = "CORRIDOR_DATA_DIR", default_value = "./corridor-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CORRIDOR_DATA_DIR",
+        default_value = "./corridor-data"
+    )]
     pub data_dir: PathBuf,
     /// Read the passphrase from this file (first line). Otherwise CORRIDOR_PASSPHRASE, otherwise a prompt.
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
     /// Use this PostgreSQL database instead of the SQLite file in the data directory.
-    #[arg(long, global = true, env = "CORRIDOR_DATABASE_URL", value_name = "postgres://…", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "CORRIDOR_DATABASE_URL",
+        value_name = "postgres://…",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 

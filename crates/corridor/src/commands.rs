@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
-use corridor_app::{Corridor, CaseView, demo, programs};
+use corridor_app::{CaseView, Corridor, demo, programs};
 use corridor_core::{CaseId, CaseInput, OrgName};
 use corridor_crypto::KdfParams;
 use corridor_store::{CaseFilter, Page};
@@ -46,9 +46,8 @@ async fn initialise(
 ) -> Result<corridor_core::Organisation, Failure> {
     datadir::create(&global.data_dir)?;
     let programs_dir = datadir::programs_dir(&global.data_dir);
-    programs::write_default_programs(&programs_dir).map_err(|e| {
-        Failure::failed(format!("cannot write {}: {e}", programs_dir.display()))
-    })?;
+    programs::write_default_programs(&programs_dir)
+        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", programs_dir.display())))?;
     let programs = programs::load_programs(&programs_dir)?;
     let store = datadir::open(global).await?;
     let (_, organisation) =
@@ -87,11 +86,11 @@ async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Resul
 pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> {
     match command {
         CaseCommand::Add { json } => {
-            let text = std::fs::read_to_string(&json).map_err(|e| {
-                Failure::usage(format!("cannot read {}: {e}", json.display()))
+            let text = std::fs::read_to_string(&json)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", json.display())))?;
+            let input = CaseInput::from_json(&text).map_err(|e| {
+                Failure::failed(format!("{}: {e}; nothing was stored", json.display()))
             })?;
-            let input = CaseInput::from_json(&text)
-                .map_err(|e| Failure::failed(format!("{}: {e}; nothing was stored", json.display())))?;
             let corridor = unseal(global).await?;
             let organisation = corridor.default_organisation().await?;
             let id = corridor
@@ -102,7 +101,9 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
         }
         CaseCommand::List { json } => {
             let corridor = unseal(global).await?;
-            let cases = corridor.list_cases(&CaseFilter::default(), Page::ALL).await?;
+            let cases = corridor
+                .list_cases(&CaseFilter::default(), Page::ALL)
+                .await?;
             if json {
                 print_json(&cases)?;
             } else {
@@ -135,7 +136,9 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
             let id = parse_case_id(&id)?;
             let corridor = unseal(global).await?;
             if !yes && std::io::stdin().is_terminal() {
-                eprintln!("Purging destroys case {id} for good, backups included. Type the case id to confirm:");
+                eprintln!(
+                    "Purging destroys case {id} for good, backups included. Type the case id to confirm:"
+                );
                 let mut typed = String::new();
                 std::io::stdin()
                     .read_line(&mut typed)
@@ -176,9 +179,8 @@ pub async fn restore(global: &Global, file: &Path) -> Result<(), Failure> {
     }
     datadir::create(&global.data_dir)?;
     let programs_dir = datadir::programs_dir(&global.data_dir);
-    programs::write_default_programs(&programs_dir).map_err(|e| {
-        Failure::failed(format!("cannot write {}: {e}", programs_dir.display()))
-    })?;
+    programs::write_default_programs(&programs_dir)
+        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", programs_dir.display())))?;
     let store = datadir::open(global).await?;
     let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await?;
     println!(
@@ -205,23 +207,47 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             let dir = tempfile::Builder::new()
                 .prefix("corridor-demo-")
                 .tempdir()
-                .map_err(|e| Failure::failed(format!("cannot create a temporary directory: {e}")))?;
+                .map_err(|e| {
+                    Failure::failed(format!("cannot create a temporary directory: {e}"))
+                })?;
             let demo_global = Global {
                 data_dir: dir.path().to_owned(),
                 passphrase_file: None,
                 database_url: None,
             };
             let passphrase = demo::passphrase();
-            let organisation = OrgName::new("Demo organisation").map_err(|e| Failure::failed(e.to_string()))?;
-            initialise(&demo_global, passphrase.as_bytes(), KdfParams::DEFAULT, organisation).await?;
+            let organisation =
+                OrgName::new("Demo organisation").map_err(|e| Failure::failed(e.to_string()))?;
+            initialise(
+                &demo_global,
+                passphrase.as_bytes(),
+                KdfParams::DEFAULT,
+                organisation,
+            )
+            .await?;
             let store = datadir::open_existing(&demo_global).await?;
             let programs = programs::load_programs(&datadir::programs_dir(dir.path()))?;
             let corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
             let organisation = corridor.default_organisation().await?;
-            demo::seed(&corridor, organisation.id, args.cases, rand::random(), today()).await?;
-            println!("Corridor demo: {} synthetic cases in {}", args.cases, dir.path().display());
+            demo::seed(
+                &corridor,
+                organisation.id,
+                args.cases,
+                rand::random(),
+                today(),
+            )
+            .await?;
+            println!(
+                "Corridor demo: {} synthetic cases in {}",
+                args.cases,
+                dir.path().display()
+            );
             println!("The directory is deleted when the demo stops.");
-            println!("Passphrase (for CLI commands with --data-dir {}): {}", dir.path().display(), passphrase.as_str());
+            println!(
+                "Passphrase (for CLI commands with --data-dir {}): {}",
+                dir.path().display(),
+                passphrase.as_str()
+            );
             let result = serve_unsealed(corridor, args.bind).await;
             drop(dir);
             result
@@ -234,8 +260,9 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
-    text.parse()
-        .map_err(|_| Failure::usage("case id: not a valid case id (expected a UUID as printed by `case add`)"))
+    text.parse().map_err(|_| {
+        Failure::usage("case id: not a valid case id (expected a UUID as printed by `case add`)")
+    })
 }
 
 fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {

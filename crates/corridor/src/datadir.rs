@@ -21,15 +21,13 @@ pub fn programs_dir(data_dir: &Path) -> PathBuf {
 
 /// Creates the data directory, readable by its owner only.
 pub fn create(data_dir: &Path) -> Result<(), Failure> {
-    std::fs::create_dir_all(data_dir).map_err(|e| {
-        Failure::failed(format!("cannot create {}: {e}", data_dir.display()))
-    })?;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", data_dir.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700)).map_err(
-            |e| Failure::failed(format!("cannot restrict {}: {e}", data_dir.display())),
-        )?;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Failure::failed(format!("cannot restrict {}: {e}", data_dir.display())))?;
     }
     Ok(())
 }

@@ -42,7 +42,10 @@ fn obtain(
 ) -> Result<Passphrase, Failure> {
     let passphrase = if let Some(file) = file {
         let text = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
-            Failure::usage(format!("cannot read the passphrase file {}: {e}", file.display()))
+            Failure::usage(format!(
+                "cannot read the passphrase file {}: {e}",
+                file.display()
+            ))
         })?);
         Zeroizing::new(text.lines().next().unwrap_or_default().to_owned())
     } else if let Ok(value) = std::env::var(ENV) {

@@ -15,7 +15,13 @@ pub fn describe(case: &Case) -> String {
     let _ = writeln!(out, "  stage        {}", case.stage.label());
     let _ = writeln!(out, "  program      {}", case.program);
     for name in p.names.iter() {
-        let _ = writeln!(out, "  name         {} ({}, {})", name.text(), name.kind().label(), name.script().label());
+        let _ = writeln!(
+            out,
+            "  name         {} ({}, {})",
+            name.text(),
+            name.kind().label(),
+            name.script().label()
+        );
     }
     if let Some(born) = p.birth_date {
         let _ = writeln!(out, "  born         {born}");
@@ -32,21 +38,33 @@ pub fn describe(case: &Case) -> String {
         let _ = writeln!(out, "  REMOVAL      {date}");
     }
     for hearing in &us.hearings {
-        let _ = writeln!(out, "  hearing      {} {}", hearing.date, hearing.kind.label());
+        let _ = writeln!(
+            out,
+            "  hearing      {} {}",
+            hearing.date,
+            hearing.kind.label()
+        );
     }
     let _ = writeln!(out, "  Russia risk  {}", risk.level().label());
     for reason in risk.reasons() {
         let _ = writeln!(out, "               - {reason}");
     }
     for group in group_claims(&case.claims) {
-        let flag = if group.contradicted { "  [contradicting reports]" } else { "" };
+        let flag = if group.contradicted {
+            "  [contradicting reports]"
+        } else {
+            ""
+        };
         let _ = writeln!(out, "  claim        {}{flag}", group.fact);
         for claim in group.claims {
             let _ = writeln!(
                 out,
                 "               - {} ({}; {}, {})",
                 claim.assertion(),
-                claim.date().map(|d| d.to_string()).unwrap_or_else(|| "undated".to_owned()),
+                claim
+                    .date()
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "undated".to_owned()),
                 claim.source().kind().label(),
                 claim.confidence().label()
             );

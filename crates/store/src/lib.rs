@@ -66,13 +66,15 @@ pub trait Store: Send + Sync + 'static {
     async fn list_cases(&self, filter: &CaseFilter, page: Page) -> Result<Vec<CaseListRow>>;
     async fn count_cases(&self, filter: &CaseFilter) -> Result<u64>;
     /// Hearings of live cases dated within `from..=to`, soonest first.
-    async fn hearings_between(&self, from: NaiveDate, to: NaiveDate)
-    -> Result<Vec<UpcomingHearing>>;
+    async fn hearings_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<UpcomingHearing>>;
 
     /// Moves a case from `from` to `to` if it is still at `from`, recording the change.
     /// The workflow rule itself lives in `corridor_core`; this is the compare-and-set.
-    async fn set_stage(&self, id: CaseId, from: Stage, to: Stage, at: DateTime<Utc>)
-    -> Result<()>;
+    async fn set_stage(&self, id: CaseId, from: Stage, to: Stage, at: DateTime<Utc>) -> Result<()>;
     async fn stage_changes(&self, id: CaseId) -> Result<Vec<StageChange>>;
 
     /// Destroys the case's wrapped key and every sealed value, leaving a [`Tombstone`].

@@ -19,7 +19,10 @@ impl PostgresStore {
     pub async fn open(url: &str, schema: Option<&str>) -> crate::Result<PostgresStore> {
         let mut options = PgConnectOptions::from_str(url)?;
         if let Some(schema) = schema {
-            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 return Err(crate::StoreError::Database(sqlx::Error::Configuration(
                     "schema name must be ASCII letters, digits and underscores".into(),
                 )));

@@ -59,7 +59,10 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeErro
 }
 
 /// Serves until Ctrl-C.
-pub async fn serve(listener: tokio::net::TcpListener, corridor: Arc<Corridor>) -> Result<(), ServeError> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    corridor: Arc<Corridor>,
+) -> Result<(), ServeError> {
     let app = router(corridor);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -28,7 +28,11 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 pub async fn not_found() -> Response {
-    message(StatusCode::NOT_FOUND, "Not found", "There is nothing at this address.")
+    message(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing at this address.",
+    )
 }
 
 /// Filters of the case list, from the query string. Names are never part of a URL.
@@ -75,23 +79,20 @@ fn choices<T: Copy + PartialEq>(
         .collect()
 }
 
-/// Parses an optional filter parameter; an unknown value is a 400 naming the parameter.
-fn parse_param<T: std::str::FromStr>(name: &str, value: &Option<String>) -> Result<Option<T>, Response> {
+/// Parses an optional filter parameter; an unknown value names the parameter (and only it).
+fn parse_param<T: std::str::FromStr>(
+    name: &'static str,
+    value: &Option<String>,
+) -> Result<Option<T>, &'static str> {
     match value.as_deref() {
         None | Some("") => Ok(None),
-        Some(text) => text.parse().map(Some).map_err(|_| {
-            message(
-                StatusCode::BAD_REQUEST,
-                "Bad filter",
-                &format!("The filter `{name}` has a value this list does not know."),
-            )
-        }),
+        Some(text) => text.parse().map(Some).map_err(|_| name),
     }
 }
 
 pub async fn case_list(State(corridor): AppState, Query(query): Query<ListQuery>) -> Response {
-    let parsed = (|| {
-        Ok::<_, Response>((
+    let parsed = (|| -> Result<_, &'static str> {
+        Ok((
             parse_param::<Stage>("stage", &query.stage)?,
             parse_param::<Custody>("custody", &query.custody)?,
             parse_param::<RiskLevel>("risk", &query.risk)?,
@@ -99,7 +100,13 @@ pub async fn case_list(State(corridor): AppState, Query(query): Query<ListQuery>
     })();
     let (stage, custody, risk_level) = match parsed {
         Ok(parsed) => parsed,
-        Err(response) => return response,
+        Err(name) => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Bad filter",
+                &format!("The filter `{name}` has a value this list does not know."),
+            );
+        }
     };
     let filter = CaseFilter {
         stage,
@@ -111,7 +118,10 @@ pub async fn case_list(State(corridor): AppState, Query(query): Query<ListQuery>
     let result = async {
         let total = corridor.count_cases(&filter).await?;
         let cases = corridor
-            .list_cases(&filter, Page::new((page - 1).saturating_mul(PAGE_SIZE), PAGE_SIZE))
+            .list_cases(
+                &filter,
+                Page::new((page - 1).saturating_mul(PAGE_SIZE), PAGE_SIZE),
+            )
             .await?;
         Ok::<_, AppError>((total, cases))
     }
@@ -121,7 +131,11 @@ pub async fn case_list(State(corridor): AppState, Query(query): Query<ListQuery>
         Err(error) => return app_error(error),
     };
     let mut query_without_page = String::new();
-    for (name, value) in [("stage", stage.map(Stage::as_str)), ("custody", custody.map(Custody::as_str)), ("risk", risk_level.map(RiskLevel::as_str))] {
+    for (name, value) in [
+        ("stage", stage.map(Stage::as_str)),
+        ("custody", custody.map(Custody::as_str)),
+        ("risk", risk_level.map(RiskLevel::as_str)),
+    ] {
         if let Some(value) = value {
             query_without_page.push_str(&format!("{name}={value}&"));
         }
@@ -130,10 +144,17 @@ pub async fn case_list(State(corridor): AppState, Query(query): Query<ListQuery>
         cases,
         total,
         page,
-        pages: u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1),
+        pages: u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
+            .unwrap_or(u32::MAX)
+            .max(1),
         stages: choices(Stage::ALL, stage, Stage::as_str, Stage::label),
         custodies: choices(Custody::ALL, custody, Custody::as_str, Custody::label),
-        risks: choices(RiskLevel::ALL, risk_level, RiskLevel::as_str, RiskLevel::label),
+        risks: choices(
+            RiskLevel::ALL,
+            risk_level,
+            RiskLevel::as_str,
+            RiskLevel::label,
+        ),
         query_without_page,
     })
 }
@@ -200,7 +221,11 @@ fn joined<T: std::fmt::Display>(items: &[T]) -> String {
     if items.is_empty() {
         return "—".to_owned();
     }
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn case_view(case: &Case) -> CasePageView {
@@ -215,10 +240,19 @@ fn case_view(case: &Case) -> CasePageView {
         names: person
             .names
             .iter()
-            .map(|n| [n.text().to_owned(), n.kind().label().to_owned(), n.script().label().to_owned()])
+            .map(|n| {
+                [
+                    n.text().to_owned(),
+                    n.kind().label().to_owned(),
+                    n.script().label().to_owned(),
+                ]
+            })
             .collect(),
         person: vec![
-            ("Date of birth", or_dash(person.birth_date.map(|d| d.to_string()))),
+            (
+                "Date of birth",
+                or_dash(person.birth_date.map(|d| d.to_string())),
+            ),
             ("Gender", person.gender.label().to_owned()),
             ("Nationality", joined(&person.nationalities)),
             ("Languages", joined(&person.languages)),
@@ -239,14 +273,33 @@ fn case_view(case: &Case) -> CasePageView {
             })
             .collect(),
         us_status: vec![
-            ("A-number", or_dash(us.a_number.as_ref().map(ToString::to_string))),
+            (
+                "A-number",
+                or_dash(us.a_number.as_ref().map(ToString::to_string)),
+            ),
             ("Custody", us.custody.label().to_owned()),
             ("Detention facility", or_dash(us.detention_facility.clone())),
             ("Proceedings", us.proceedings.label().to_owned()),
-            ("Relief sought", us.relief_sought.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")),
-            ("Asylum filed", or_dash(us.asylum_filed_on.map(|d| d.to_string()))),
-            ("Final order", or_dash(us.final_order_date.map(|d| d.to_string()))),
-            ("Scheduled removal", or_dash(us.scheduled_removal.map(|d| d.to_string()))),
+            (
+                "Relief sought",
+                us.relief_sought
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            (
+                "Asylum filed",
+                or_dash(us.asylum_filed_on.map(|d| d.to_string())),
+            ),
+            (
+                "Final order",
+                or_dash(us.final_order_date.map(|d| d.to_string())),
+            ),
+            (
+                "Scheduled removal",
+                or_dash(us.scheduled_removal.map(|d| d.to_string())),
+            ),
         ],
         hearings: us
             .hearings
@@ -276,17 +329,26 @@ fn case_view(case: &Case) -> CasePageView {
             ("Public profile", risk.public_profile.label().to_owned()),
             (
                 "Registries",
-                joined(&risk.registries.iter().map(|r| match r.listed_on {
-                    Some(on) => format!("{} (since {on})", r.registry.label()),
-                    None => r.registry.label().to_owned(),
-                }).collect::<Vec<_>>()),
+                joined(
+                    &risk
+                        .registries
+                        .iter()
+                        .map(|r| match r.listed_on {
+                            Some(on) => format!("{} (since {on})", r.registry.label()),
+                            None => r.registry.label().to_owned(),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
             ),
         ],
         criminal_cases: risk
             .criminal_cases
             .iter()
             .map(|c| {
-                let opened = c.opened_on.map(|d| format!(", opened {d}")).unwrap_or_default();
+                let opened = c
+                    .opened_on
+                    .map(|d| format!(", opened {d}"))
+                    .unwrap_or_default();
                 format!("Article {} — {}{opened}", c.article, c.status.label())
             })
             .collect(),
@@ -301,7 +363,11 @@ fn case_view(case: &Case) -> CasePageView {
                     .map(|claim| ClaimView {
                         assertion: claim.assertion().to_owned(),
                         date: or_dash(claim.date().map(|d| d.to_string())),
-                        source: format!("{}: {}", claim.source().kind().label(), claim.source().reference()),
+                        source: format!(
+                            "{}: {}",
+                            claim.source().kind().label(),
+                            claim.source().reference()
+                        ),
                         confidence: claim.confidence().label(),
                         evidence: claim.evidence().iter().map(ToString::to_string).collect(),
                     })
@@ -331,7 +397,11 @@ fn render(template: impl Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(error) => {
             tracing::error!(%error, "template failed");
-            message(StatusCode::INTERNAL_SERVER_ERROR, "Error", "This page could not be shown.")
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "This page could not be shown.",
+            )
         }
     }
 }
@@ -339,10 +409,16 @@ fn render(template: impl Template) -> Response {
 /// Maps use-case errors to pages. Messages carry ids at most, never sealed values.
 fn app_error(error: AppError) -> Response {
     match error {
-        AppError::CaseNotFound(_) => message(StatusCode::NOT_FOUND, "Not found", "There is no such case."),
+        AppError::CaseNotFound(_) => {
+            message(StatusCode::NOT_FOUND, "Not found", "There is no such case.")
+        }
         other => {
             tracing::error!(error = %other, "request failed");
-            message(StatusCode::INTERNAL_SERVER_ERROR, "Error", "The request could not be completed.")
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "The request could not be completed.",
+            )
         }
     }
 }

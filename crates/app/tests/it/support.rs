@@ -29,20 +29,30 @@ impl TestCorridor {
         )
         .await
         .expect("initialise");
-        TestCorridor { corridor, organisation: organisation.id, db, _dir: dir }
+        TestCorridor {
+            corridor,
+            organisation: organisation.id,
+            db,
+            _dir: dir,
+        }
     }
 
     /// A second, independent unseal of the same store (as a restarted server would do).
     pub async fn reopen(&self) -> Corridor {
         let store = Arc::new(SqliteStore::open(&self.db).await.expect("open"));
-        Corridor::unseal(store, PASSPHRASE, programs::default_catalog()).await.expect("unseal")
+        Corridor::unseal(store, PASSPHRASE, programs::default_catalog())
+            .await
+            .expect("unseal")
     }
 
     pub async fn sql(&self, statement: &str) {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db.display()))
             .await
             .expect("connect");
-        sqlx::query(statement).execute(&pool).await.expect("statement");
+        sqlx::query(statement)
+            .execute(&pool)
+            .await
+            .expect("statement");
         pool.close().await;
     }
 
@@ -52,20 +62,23 @@ impl TestCorridor {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db.display()))
             .await
             .expect("connect");
-        let rows: Vec<(Vec<u8>, Vec<u8>)> =
-            sqlx::query_as(&format!("SELECT {key}, {column} FROM {table} ORDER BY {key} LIMIT 2"))
-                .fetch_all(&pool)
-                .await
-                .expect("read");
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = sqlx::query_as(&format!(
+            "SELECT {key}, {column} FROM {table} ORDER BY {key} LIMIT 2"
+        ))
+        .fetch_all(&pool)
+        .await
+        .expect("read");
         assert_eq!(rows.len(), 2, "two rows to swap");
         assert_ne!(rows[0].1, rows[1].1, "distinct values");
         for (from, to) in [(0, 1), (1, 0)] {
-            sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2"))
-                .bind(&rows[from].1)
-                .bind(&rows[to].0)
-                .execute(&pool)
-                .await
-                .expect("write");
+            sqlx::query(&format!(
+                "UPDATE {table} SET {column} = $1 WHERE {key} = $2"
+            ))
+            .bind(&rows[from].1)
+            .bind(&rows[to].0)
+            .execute(&pool)
+            .await
+            .expect("write");
         }
         pool.close().await;
     }

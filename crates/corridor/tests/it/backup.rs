@@ -25,7 +25,10 @@ fn backup_while_serving_then_restore_round_trips() {
     let out = restored.ok(&["restore", path_str(&backup)]);
     assert!(out.contains("Restored 1 cases and 1 tombstones"), "{out}");
     assert_eq!(restored.case_ids(), vec![first.clone()]);
-    assert_eq!(restored.ok(&["case", "show", &first, "--json"]), shown_before);
+    assert_eq!(
+        restored.ok(&["case", "show", &first, "--json"]),
+        shown_before
+    );
     let tombstone = restored.ok(&["case", "show", &purged]);
     assert!(tombstone.contains("purged"), "{tombstone}");
 

@@ -5,7 +5,11 @@ use crate::support::{Env, PASSPHRASE, example_case, example_with, path_str};
 
 /// Runs `case add` with the edited example; asserts it fails naming `field`, that `secret` (a
 /// value that was typed) does not appear in the error, and that no case was stored.
-fn add_fails(edit: impl FnOnce(&mut serde_json::Value), field: &str, secret: Option<&str>) -> String {
+fn add_fails(
+    edit: impl FnOnce(&mut serde_json::Value),
+    field: &str,
+    secret: Option<&str>,
+) -> String {
     let env = Env::initialised();
     let kept = env.add_case(&example_case());
     let file = env.file("bad.json", &example_with(edit));
@@ -21,33 +25,73 @@ fn add_fails(edit: impl FnOnce(&mut serde_json::Value), field: &str, secret: Opt
 
 #[test]
 fn invalid_a_number() {
-    add_fails(|v| v["us_status"]["a_number"] = "A-12-34".into(), "us_status.a_number", Some("A-12-34"));
-    add_fails(|v| v["us_status"]["a_number"] = "B012345678".into(), "us_status.a_number", Some("B012345678"));
+    add_fails(
+        |v| v["us_status"]["a_number"] = "A-12-34".into(),
+        "us_status.a_number",
+        Some("A-12-34"),
+    );
+    add_fails(
+        |v| v["us_status"]["a_number"] = "B012345678".into(),
+        "us_status.a_number",
+        Some("B012345678"),
+    );
 }
 
 #[test]
 fn impossible_date() {
-    let err = add_fails(|v| v["person"]["birth_date"] = "1990-02-30".into(), "person.birth_date", Some("1990-02-30"));
+    let err = add_fails(
+        |v| v["person"]["birth_date"] = "1990-02-30".into(),
+        "person.birth_date",
+        Some("1990-02-30"),
+    );
     assert!(err.to_lowercase().contains("date"), "{err}");
-    add_fails(|v| v["us_status"]["final_order_date"] = "2025-13-01".into(), "us_status.final_order_date", None);
+    add_fails(
+        |v| v["us_status"]["final_order_date"] = "2025-13-01".into(),
+        "us_status.final_order_date",
+        None,
+    );
 }
 
 #[test]
 fn unknown_enum_value() {
-    let err = add_fails(|v| v["us_status"]["custody"] = "teleported".into(), "us_status.custody", Some("teleported"));
+    let err = add_fails(
+        |v| v["us_status"]["custody"] = "teleported".into(),
+        "us_status.custody",
+        Some("teleported"),
+    );
     assert!(err.contains("detained"), "lists the accepted values: {err}");
-    add_fails(|v| v["person"]["names"][0]["kind"] = "nickname".into(), "person.names[0].kind", Some("nickname"));
+    add_fails(
+        |v| v["person"]["names"][0]["kind"] = "nickname".into(),
+        "person.names[0].kind",
+        Some("nickname"),
+    );
 }
 
 #[test]
 fn missing_required_field() {
-    add_fails(|v| { v.as_object_mut().expect("object").remove("program"); }, "program", None);
-    add_fails(|v| { v["person"].as_object_mut().expect("object").remove("names"); }, "names", None);
+    add_fails(
+        |v| {
+            v.as_object_mut().expect("object").remove("program");
+        },
+        "program",
+        None,
+    );
+    add_fails(
+        |v| {
+            v["person"].as_object_mut().expect("object").remove("names");
+        },
+        "names",
+        None,
+    );
 }
 
 #[test]
 fn unknown_field_and_unknown_program() {
-    add_fails(|v| v["favourite_colour"] = "green".into(), "favourite_colour", None);
+    add_fails(
+        |v| v["favourite_colour"] = "green".into(),
+        "favourite_colour",
+        None,
+    );
     add_fails(|v| v["program"] = "no-such-program".into(), "program", None);
 }
 
@@ -72,7 +116,11 @@ fn wrong_passphrase_is_refused_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("wrong passphrase"));
     assert!(output.stdout.is_empty());
-    assert_eq!(std::fs::read(&db).expect("db"), before, "store file unchanged");
+    assert_eq!(
+        std::fs::read(&db).expect("db"),
+        before,
+        "store file unchanged"
+    );
     assert_eq!(env.case_ids(), vec![kept]);
 }
 
@@ -82,7 +130,10 @@ fn passphrase_from_a_file_and_missing_passphrase() {
     let file = env.file("passphrase.txt", &format!("{PASSPHRASE}\n"));
     let mut command = env.command(&["case", "list", "--passphrase-file", path_str(&file)]);
     command.env_remove("CORRIDOR_PASSPHRASE");
-    assert!(env.run_command(command).status.success(), "file passphrase works");
+    assert!(
+        env.run_command(command).status.success(),
+        "file passphrase works"
+    );
 
     let mut command = env.command(&["case", "list"]);
     command.env_remove("CORRIDOR_PASSPHRASE");
@@ -122,7 +173,11 @@ fn a_file_that_is_not_a_corridor_store_is_refused() {
     std::fs::create_dir_all(&env.data_dir).expect("dir");
     std::fs::create_dir_all(env.data_dir.join("programs")).expect("dir");
     let db = env.data_dir.join("corridor.db");
-    std::fs::write(&db, b"Dear diary, today I did not write a database.".repeat(100)).expect("write");
+    std::fs::write(
+        &db,
+        b"Dear diary, today I did not write a database.".repeat(100),
+    )
+    .expect("write");
     let before = std::fs::read(&db).expect("db");
     let err = env.fails(&["case", "list"]);
     assert!(err.contains("not a Corridor store"), "{err}");
@@ -134,19 +189,34 @@ fn a_store_from_a_newer_schema_is_refused() {
     let env = Env::initialised();
     let db = env.data_dir.join("corridor.db");
     tokio::runtime::Runtime::new().expect("rt").block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.expect("open");
-        sqlx::query("UPDATE corridor_meta SET schema_version = 99").execute(&pool).await.expect("bump");
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .expect("open");
+        sqlx::query("UPDATE corridor_meta SET schema_version = 99")
+            .execute(&pool)
+            .await
+            .expect("bump");
         pool.close().await;
     });
     let err = env.fails(&["case", "list"]);
-    assert!(err.contains("schema version 99") && err.contains("upgrade Corridor"), "{err}");
+    assert!(
+        err.contains("schema version 99") && err.contains("upgrade Corridor"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_broken_program_file_names_the_file_and_field() {
     let env = Env::initialised();
     let file = env.data_dir.join("programs").join("broken.toml");
-    std::fs::write(&file, "slug = \"broken\"\nname = \"Broken\"\npathway = \"teleport\"\ncapacity = 3\n").expect("write");
+    std::fs::write(
+        &file,
+        "slug = \"broken\"\nname = \"Broken\"\npathway = \"teleport\"\ncapacity = 3\n",
+    )
+    .expect("write");
     let err = env.fails(&["case", "list"]);
-    assert!(err.contains("broken.toml") && err.contains("pathway"), "{err}");
+    assert!(
+        err.contains("broken.toml") && err.contains("pathway"),
+        "{err}"
+    );
 }

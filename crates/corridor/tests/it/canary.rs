@@ -51,12 +51,19 @@ fn canary_is_nowhere_in_the_sqlite_files_or_logs() {
     assert!(files.iter().any(|f| f.ends_with("corridor.db")));
     for file in files {
         let bytes = std::fs::read(&file).expect("read");
-        assert!(!contains_ignoring_case(&bytes, &canary), "canary found in {}", file.display());
+        assert!(
+            !contains_ignoring_case(&bytes, &canary),
+            "canary found in {}",
+            file.display()
+        );
     }
     // And in a backup.
     let backup = env.dir.path().join("backup.db");
     env.ok(&["backup", "--out", path_str(&backup)]);
-    assert!(!contains_ignoring_case(&std::fs::read(&backup).expect("read"), &canary));
+    assert!(!contains_ignoring_case(
+        &std::fs::read(&backup).expect("read"),
+        &canary
+    ));
 }
 
 #[test]
@@ -66,7 +73,10 @@ fn canary_is_nowhere_in_a_pg_dump() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.expect("connect");
-        sqlx::query(&format!("CREATE DATABASE {database}")).execute(&pool).await.expect("create db");
+        sqlx::query(&format!("CREATE DATABASE {database}"))
+            .execute(&pool)
+            .await
+            .expect("create db");
     });
     let db_url = with_database(&url, &database);
     let mut env = Env::new();
@@ -79,16 +89,30 @@ fn canary_is_nowhere_in_a_pg_dump() {
         .arg(&db_url)
         .output()
         .expect("run pg_dump (install PostgreSQL's client tools)");
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
     assert!(dump.stdout.len() > 1000, "the dump holds the store");
-    assert!(!contains_ignoring_case(&dump.stdout, &canary), "canary in pg_dump");
+    assert!(
+        !contains_ignoring_case(&dump.stdout, &canary),
+        "canary in pg_dump"
+    );
     for file in files_under(&env.data_dir) {
         let bytes = std::fs::read(&file).expect("read");
-        assert!(!contains_ignoring_case(&bytes, &canary), "canary in {}", file.display());
+        assert!(
+            !contains_ignoring_case(&bytes, &canary),
+            "canary in {}",
+            file.display()
+        );
     }
     runtime.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.expect("connect");
-        sqlx::query(&format!("DROP DATABASE {database} WITH (FORCE)")).execute(&pool).await.expect("drop");
+        sqlx::query(&format!("DROP DATABASE {database} WITH (FORCE)"))
+            .execute(&pool)
+            .await
+            .expect("drop");
     });
 }
 

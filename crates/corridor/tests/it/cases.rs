@@ -14,19 +14,30 @@ fn init_creates_the_store_and_refuses_to_run_twice() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&env.data_dir).expect("meta").permissions().mode();
+        let mode = std::fs::metadata(&env.data_dir)
+            .expect("meta")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o700, "data directory is private");
     }
     let before = std::fs::read(env.data_dir.join("corridor.db")).expect("db");
     let err = env.fails(&["init", "--insecure-fast-kdf"]);
     assert!(err.contains("already holds a Corridor store"), "{err}");
-    assert_eq!(std::fs::read(env.data_dir.join("corridor.db")).expect("db"), before);
+    assert_eq!(
+        std::fs::read(env.data_dir.join("corridor.db")).expect("db"),
+        before
+    );
 }
 
 #[test]
 fn add_prints_only_the_id_and_the_case_reads_back() {
     let env = Env::initialised();
-    let stdout = env.ok(&["case", "add", "--json", example_case().to_str().expect("path")]);
+    let stdout = env.ok(&[
+        "case",
+        "add",
+        "--json",
+        example_case().to_str().expect("path"),
+    ]);
     let id = stdout.trim();
     assert_eq!(stdout, format!("{id}\n"), "exactly one line");
     assert!(uuid_like(id), "{id}");
@@ -35,19 +46,34 @@ fn add_prints_only_the_id_and_the_case_reads_back() {
     let shown: serde_json::Value =
         serde_json::from_str(&env.ok(&["case", "show", id, "--json"])).expect("json");
     let example: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read"))
+            .expect("json");
     assert_eq!(shown["id"], id);
-    assert_eq!(shown["stage"], example.get("stage").cloned().unwrap_or("intake".into()));
+    assert_eq!(
+        shown["stage"],
+        example.get("stage").cloned().unwrap_or("intake".into())
+    );
     assert_eq!(shown["program"], example["program"]);
     let names = |v: &serde_json::Value| -> Vec<String> {
-        v["names"].as_array().expect("names").iter().map(|n| n["text"].as_str().expect("text").to_owned()).collect()
+        v["names"]
+            .as_array()
+            .expect("names")
+            .iter()
+            .map(|n| n["text"].as_str().expect("text").to_owned())
+            .collect()
     };
     assert_eq!(names(&shown["person"]), names(&example["person"]));
-    assert_eq!(shown["claims"].as_array().map(Vec::len), example["claims"].as_array().map(Vec::len));
+    assert_eq!(
+        shown["claims"].as_array().map(Vec::len),
+        example["claims"].as_array().map(Vec::len)
+    );
 
     let text = env.ok(&["case", "show", id]);
     let first_name = &names(&example["person"])[0];
-    assert!(text.contains(first_name.as_str()), "the text view shows the name:\n{text}");
+    assert!(
+        text.contains(first_name.as_str()),
+        "the text view shows the name:\n{text}"
+    );
 }
 
 #[test]
@@ -78,14 +104,20 @@ fn demo_seed_spreads_over_every_stage_custody_and_risk() {
     let cases = listed.as_array().expect("array");
     assert_eq!(cases.len(), 60);
     let distinct = |field: &str| {
-        let mut values: Vec<_> = cases.iter().map(|c| c[field].as_str().expect(field).to_owned()).collect();
+        let mut values: Vec<_> = cases
+            .iter()
+            .map(|c| c[field].as_str().expect(field).to_owned())
+            .collect();
         values.sort();
         values.dedup();
         values
     };
     assert_eq!(distinct("stage").len(), corridor_core::Stage::ALL.len());
     assert_eq!(distinct("custody").len(), corridor_core::Custody::ALL.len());
-    assert_eq!(distinct("risk_level").len(), corridor_core::RiskLevel::ALL.len());
+    assert_eq!(
+        distinct("risk_level").len(),
+        corridor_core::RiskLevel::ALL.len()
+    );
     // Every synthetic case opens completely.
     for case in cases.iter().take(15) {
         env.ok(&["case", "show", case["id"].as_str().expect("id"), "--json"]);
@@ -112,8 +144,11 @@ fn serve_shows_the_case_list_and_a_case_page() {
     let (status, body) = server.get(&format!("/cases/{id}"));
     assert_eq!(status, 200, "{body}");
     let example: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read")).expect("json");
-    let name = example["person"]["names"][0]["text"].as_str().expect("name");
+        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read"))
+            .expect("json");
+    let name = example["person"]["names"][0]["text"]
+        .as_str()
+        .expect("name");
     assert!(body.contains(name), "the case page shows the name");
 }
 
@@ -134,7 +169,9 @@ impl Server {
         let mut child = command.spawn().expect("spawn serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read line");
         let addr = line
             .split("http://")
             .nth(1)
@@ -147,8 +184,12 @@ impl Server {
     /// A plain HTTP/1.1 GET; returns status and body.
     pub fn get(&self, path: &str) -> (u16, String) {
         let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr)
-            .expect("write");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .expect("write");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read");
         let status = response
@@ -156,7 +197,11 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .expect("status");
-        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+        let body = response
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
         (status, body)
     }
 }

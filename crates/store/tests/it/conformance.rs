@@ -13,9 +13,16 @@ pub async fn keyring_is_written_once(store: &dyn Store) {
     assert_eq!(store.keyring().await.expect("read"), Some(header.clone()));
 
     let (_, other) = RootKey::create(b"two", KdfParams::INSECURE_FAST_FOR_TESTS).expect("key");
-    let err = store.init_keyring(&other).await.expect_err("second init must fail");
+    let err = store
+        .init_keyring(&other)
+        .await
+        .expect_err("second init must fail");
     assert!(matches!(err, StoreError::AlreadyInitialised), "{err}");
-    assert_eq!(store.keyring().await.expect("read"), Some(header), "first header kept");
+    assert_eq!(
+        store.keyring().await.expect("read"),
+        Some(header),
+        "first header kept"
+    );
 }
 
 pub async fn organisations_round_trip_and_names_are_unique(store: &dyn Store) {
@@ -23,10 +30,16 @@ pub async fn organisations_round_trip_and_names_are_unique(store: &dyn Store) {
     let a = organisation("Alpha Exile Network");
     store.insert_organisation(&b).await.expect("insert");
     store.insert_organisation(&a).await.expect("insert");
-    assert_eq!(store.organisations().await.expect("list"), vec![a, b.clone()]);
+    assert_eq!(
+        store.organisations().await.expect("list"),
+        vec![a, b.clone()]
+    );
 
     let twin = organisation("Beta Legal Aid");
-    store.insert_organisation(&twin).await.expect_err("duplicate name");
+    store
+        .insert_organisation(&twin)
+        .await
+        .expect_err("duplicate name");
     assert_eq!(store.organisations().await.expect("list").len(), 2);
 }
 
@@ -39,13 +52,22 @@ pub async fn a_case_round_trips_exactly(store: &dyn Store) {
     spec.hearings = vec![hearing(date(2026, 2, 1)), hearing(date(2026, 2, 15))];
     spec.claims = 3;
     let record = spec.build(&root);
-    store.insert_cases(std::slice::from_ref(&record)).await.expect("insert");
+    store
+        .insert_cases(std::slice::from_ref(&record))
+        .await
+        .expect("insert");
 
     match store.case(record.columns.id).await.expect("read") {
         Some(StoredCase::Live(read)) => assert_eq!(*read, record),
         other => panic!("expected the live case, got {other:?}"),
     }
-    assert_eq!(store.case(corridor_core::CaseId::random()).await.expect("read"), None);
+    assert_eq!(
+        store
+            .case(corridor_core::CaseId::random())
+            .await
+            .expect("read"),
+        None
+    );
 }
 
 pub async fn a_failing_batch_stores_nothing(store: &dyn Store) {
@@ -61,14 +83,29 @@ pub async fn a_failing_batch_stores_nothing(store: &dyn Store) {
         .insert_cases(&[first.clone(), second.clone(), clash])
         .await
         .expect_err("duplicate claim id");
-    assert_eq!(store.count_cases(&CaseFilter::default()).await.expect("count"), 0);
+    assert_eq!(
+        store
+            .count_cases(&CaseFilter::default())
+            .await
+            .expect("count"),
+        0
+    );
     assert_eq!(store.case(first.columns.id).await.expect("read"), None);
     assert_eq!(store.case(second.columns.id).await.expect("read"), None);
 
     // A case for an organisation that does not exist is refused too.
     let orphan = Spec::new(organisation("Ghost").id).build(&root);
-    store.insert_cases(&[orphan]).await.expect_err("unknown organisation");
-    assert_eq!(store.count_cases(&CaseFilter::default()).await.expect("count"), 0);
+    store
+        .insert_cases(&[orphan])
+        .await
+        .expect_err("unknown organisation");
+    assert_eq!(
+        store
+            .count_cases(&CaseFilter::default())
+            .await
+            .expect("count"),
+        0
+    );
 }
 
 pub async fn filters_narrow_the_list(store: &dyn Store) {
@@ -81,7 +118,12 @@ pub async fn filters_narrow_the_list(store: &dyn Store) {
         (one.id, Stage::Intake, Custody::Detained, RiskLevel::Severe),
         (one.id, Stage::Verifying, Custody::Parole, RiskLevel::Low),
         (two.id, Stage::Intake, Custody::Parole, RiskLevel::Severe),
-        (two.id, Stage::Referred, Custody::Detained, RiskLevel::Elevated),
+        (
+            two.id,
+            Stage::Referred,
+            Custody::Detained,
+            RiskLevel::Elevated,
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -103,16 +145,34 @@ pub async fn filters_narrow_the_list(store: &dyn Store) {
     };
     let id = |i: usize| records[i].columns.id;
 
-    assert_eq!(ids(CaseFilter::default()).await, vec![id(3), id(2), id(1), id(0)]);
-    let f = CaseFilter { organisation: Some(one.id), ..Default::default() };
+    assert_eq!(
+        ids(CaseFilter::default()).await,
+        vec![id(3), id(2), id(1), id(0)]
+    );
+    let f = CaseFilter {
+        organisation: Some(one.id),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, vec![id(1), id(0)]);
-    let f = CaseFilter { stage: Some(Stage::Intake), ..Default::default() };
+    let f = CaseFilter {
+        stage: Some(Stage::Intake),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, vec![id(2), id(0)]);
-    let f = CaseFilter { custody: Some(Custody::Parole), ..Default::default() };
+    let f = CaseFilter {
+        custody: Some(Custody::Parole),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, vec![id(2), id(1)]);
-    let f = CaseFilter { risk_level: Some(RiskLevel::Severe), ..Default::default() };
+    let f = CaseFilter {
+        risk_level: Some(RiskLevel::Severe),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, vec![id(2), id(0)]);
-    let f = CaseFilter { removal_before: Some(date(2026, 1, 11)), ..Default::default() };
+    let f = CaseFilter {
+        removal_before: Some(date(2026, 1, 11)),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, vec![id(1), id(0)]);
     let f = CaseFilter {
         organisation: Some(two.id),
@@ -123,13 +183,22 @@ pub async fn filters_narrow_the_list(store: &dyn Store) {
         removal_before: Some(date(2026, 12, 31)),
     };
     assert_eq!(ids(f).await, vec![id(2)]);
-    let f = CaseFilter { program: Some("another".parse().expect("slug")), ..Default::default() };
+    let f = CaseFilter {
+        program: Some("another".parse().expect("slug")),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, Vec::new());
-    let f = CaseFilter { stage: Some(Stage::Arrived), ..Default::default() };
+    let f = CaseFilter {
+        stage: Some(Stage::Arrived),
+        ..Default::default()
+    };
     assert_eq!(ids(f).await, Vec::new());
 
     // The list carries what is needed to show a name, and nothing else sealed.
-    let rows = store.list_cases(&CaseFilter::default(), Page::ALL).await.expect("list");
+    let rows = store
+        .list_cases(&CaseFilter::default(), Page::ALL)
+        .await
+        .expect("list");
     assert_eq!(rows[3].names, records[0].sealed.names);
     assert_eq!(rows[3].wrapped_key, records[0].wrapped_key);
 }
@@ -156,7 +225,10 @@ pub async fn pages_are_newest_first_and_do_not_overlap(store: &dyn Store) {
     }
     let expected: Vec<_> = records.iter().rev().map(|r| r.columns.id).collect();
     assert_eq!(seen, expected);
-    let past_end = store.list_cases(&CaseFilter::default(), Page::new(7, 3)).await.expect("page");
+    let past_end = store
+        .list_cases(&CaseFilter::default(), Page::new(7, 3))
+        .await
+        .expect("page");
     assert!(past_end.is_empty());
 }
 
@@ -171,14 +243,23 @@ pub async fn hearings_between_lists_live_cases_in_date_order(store: &dyn Store) 
     let mut c = Spec::new(org.id);
     c.hearings = vec![hearing(date(2026, 3, 2))];
     let (a, b, c) = (a.build(&root), b.build(&root), c.build(&root));
-    store.insert_cases(&[a.clone(), b.clone(), c.clone()]).await.expect("insert");
+    store
+        .insert_cases(&[a.clone(), b.clone(), c.clone()])
+        .await
+        .expect("insert");
     store.purge_case(c.columns.id, at(1)).await.expect("purge");
 
-    let found = store.hearings_between(date(2026, 3, 1), date(2026, 3, 31)).await.expect("list");
+    let found = store
+        .hearings_between(date(2026, 3, 1), date(2026, 3, 31))
+        .await
+        .expect("list");
     let got: Vec<_> = found.iter().map(|h| (h.case_id, h.on_date)).collect();
     assert_eq!(
         got,
-        vec![(b.columns.id, date(2026, 3, 1)), (a.columns.id, date(2026, 3, 20))],
+        vec![
+            (b.columns.id, date(2026, 3, 1)),
+            (a.columns.id, date(2026, 3, 20))
+        ],
         "inclusive bounds, soonest first, purged case gone"
     );
     assert!(found.iter().all(|h| h.organisation == org.id));
@@ -192,14 +273,28 @@ pub async fn stage_changes_are_compare_and_set_and_recorded(store: &dyn Store) {
     let id = record.columns.id;
     store.insert_cases(&[record]).await.expect("insert");
 
-    store.set_stage(id, Stage::Intake, Stage::Documenting, at(2)).await.expect("move");
+    store
+        .set_stage(id, Stage::Intake, Stage::Documenting, at(2))
+        .await
+        .expect("move");
     let err = store
         .set_stage(id, Stage::Intake, Stage::Documenting, at(3))
         .await
         .expect_err("stale from-stage");
-    assert!(matches!(err, StoreError::StageConflict { expected: Stage::Intake, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::StageConflict {
+                expected: Stage::Intake,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let missing = corridor_core::CaseId::random();
-    let err = store.set_stage(missing, Stage::Intake, Stage::Documenting, at(3)).await;
+    let err = store
+        .set_stage(missing, Stage::Intake, Stage::Documenting, at(3))
+        .await;
     assert!(matches!(err, Err(StoreError::CaseNotFound(m)) if m == missing));
 
     let Some(StoredCase::Live(read)) = store.case(id).await.expect("read") else {
@@ -209,7 +304,10 @@ pub async fn stage_changes_are_compare_and_set_and_recorded(store: &dyn Store) {
     assert_eq!(read.columns.updated_at, at(2));
     let history = store.stage_changes(id).await.expect("history");
     assert_eq!(history.len(), 1);
-    assert_eq!((history[0].from, history[0].to, history[0].at), (Stage::Intake, Stage::Documenting, at(2)));
+    assert_eq!(
+        (history[0].from, history[0].to, history[0].at),
+        (Stage::Intake, Stage::Documenting, at(2))
+    );
 }
 
 pub async fn purge_leaves_only_a_tombstone(store: &dyn Store) {
@@ -221,24 +319,54 @@ pub async fn purge_leaves_only_a_tombstone(store: &dyn Store) {
     let doomed = spec.build(&root);
     let kept = Spec::new(org.id).build(&root);
     let id = doomed.columns.id;
-    store.insert_cases(&[doomed.clone(), kept.clone()]).await.expect("insert");
-    store.set_stage(id, Stage::Intake, Stage::Withdrawn, at(4)).await.expect("move");
+    store
+        .insert_cases(&[doomed.clone(), kept.clone()])
+        .await
+        .expect("insert");
+    store
+        .set_stage(id, Stage::Intake, Stage::Withdrawn, at(4))
+        .await
+        .expect("move");
 
     let tombstone = store.purge_case(id, at(5)).await.expect("purge");
     assert_eq!(tombstone.id, id);
     assert_eq!(tombstone.organisation, org.id);
     assert_eq!(tombstone.created_at, doomed.columns.created_at);
     assert_eq!(tombstone.purged_at, at(5));
-    assert_eq!(store.case(id).await.expect("read"), Some(StoredCase::Purged(tombstone)));
+    assert_eq!(
+        store.case(id).await.expect("read"),
+        Some(StoredCase::Purged(tombstone))
+    );
     assert!(store.stage_changes(id).await.expect("history").is_empty());
-    let listed = store.list_cases(&CaseFilter::default(), Page::ALL).await.expect("list");
-    assert_eq!(listed.iter().map(|r| r.columns.id).collect::<Vec<_>>(), vec![kept.columns.id]);
-    assert_eq!(store.count_cases(&CaseFilter::default()).await.expect("count"), 1);
-    assert!(store.hearings_between(date(2026, 1, 1), date(2026, 12, 31)).await.expect("h").is_empty());
+    let listed = store
+        .list_cases(&CaseFilter::default(), Page::ALL)
+        .await
+        .expect("list");
+    assert_eq!(
+        listed.iter().map(|r| r.columns.id).collect::<Vec<_>>(),
+        vec![kept.columns.id]
+    );
+    assert_eq!(
+        store
+            .count_cases(&CaseFilter::default())
+            .await
+            .expect("count"),
+        1
+    );
+    assert!(
+        store
+            .hearings_between(date(2026, 1, 1), date(2026, 12, 31))
+            .await
+            .expect("h")
+            .is_empty()
+    );
 
     let snapshot = store.snapshot().await.expect("snapshot");
-    let Some(StoredCase::Live(kept_read)) =
-        snapshot.cases.iter().find(|c| matches!(c, StoredCase::Live(r) if r.columns.id == kept.columns.id)).cloned()
+    let Some(StoredCase::Live(kept_read)) = snapshot
+        .cases
+        .iter()
+        .find(|c| matches!(c, StoredCase::Live(r) if r.columns.id == kept.columns.id))
+        .cloned()
     else {
         panic!("kept case missing from snapshot")
     };
@@ -246,11 +374,16 @@ pub async fn purge_leaves_only_a_tombstone(store: &dyn Store) {
 
     assert!(matches!(store.purge_case(id, at(6)).await, Err(StoreError::CasePurged(p)) if p == id));
     assert!(matches!(
-        store.set_stage(id, Stage::Withdrawn, Stage::Intake, at(6)).await,
+        store
+            .set_stage(id, Stage::Withdrawn, Stage::Intake, at(6))
+            .await,
         Err(StoreError::CasePurged(_))
     ));
     let missing = corridor_core::CaseId::random();
-    assert!(matches!(store.purge_case(missing, at(6)).await, Err(StoreError::CaseNotFound(_))));
+    assert!(matches!(
+        store.purge_case(missing, at(6)).await,
+        Err(StoreError::CaseNotFound(_))
+    ));
 }
 
 pub async fn snapshot_loads_into_an_empty_store_only(store: &dyn Store) {
@@ -261,8 +394,19 @@ pub async fn snapshot_loads_into_an_empty_store_only(store: &dyn Store) {
     store.insert_organisation(&org).await.expect("org");
     let records: Vec<_> = (0..3).map(|_| Spec::new(org.id).build(&root)).collect();
     store.insert_cases(&records).await.expect("insert");
-    store.set_stage(records[0].columns.id, Stage::Intake, Stage::Documenting, at(1)).await.expect("move");
-    store.purge_case(records[1].columns.id, at(2)).await.expect("purge");
+    store
+        .set_stage(
+            records[0].columns.id,
+            Stage::Intake,
+            Stage::Documenting,
+            at(1),
+        )
+        .await
+        .expect("move");
+    store
+        .purge_case(records[1].columns.id, at(2))
+        .await
+        .expect("purge");
 
     let snapshot = store.snapshot().await.expect("snapshot");
     assert_eq!(snapshot.keyring, Some(header));
@@ -280,5 +424,13 @@ pub async fn snapshot_loads_into_an_empty_store_only(store: &dyn Store) {
     fresh.store.load_snapshot(&snapshot).await.expect("load");
     assert_eq!(fresh.store.snapshot().await.expect("snapshot"), snapshot);
     let empty = Snapshot::default();
-    assert_eq!(crate::support::TestSqlite::new().await.store.snapshot().await.expect("s"), empty);
+    assert_eq!(
+        crate::support::TestSqlite::new()
+            .await
+            .store
+            .snapshot()
+            .await
+            .expect("s"),
+        empty
+    );
 }

@@ -9,9 +9,18 @@ async fn refuses_a_schema_of_another_program() {
     let Some(url) = pg_url() else { return };
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("schema");
-    sqlx::query(&format!("CREATE TABLE {schema}.recipes (name TEXT)")).execute(&pool).await.expect("t");
-    let err = PostgresStore::open(&url, Some(&schema)).await.err().expect("must refuse");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&pool)
+        .await
+        .expect("schema");
+    sqlx::query(&format!("CREATE TABLE {schema}.recipes (name TEXT)"))
+        .execute(&pool)
+        .await
+        .expect("t");
+    let err = PostgresStore::open(&url, Some(&schema))
+        .await
+        .err()
+        .expect("must refuse");
     assert!(matches!(err, StoreError::NotACorridorStore), "{err}");
     let tables: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = $1",
@@ -21,18 +30,38 @@ async fn refuses_a_schema_of_another_program() {
     .await
     .expect("count");
     assert_eq!(tables, 1, "no migration ran on it");
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&pool).await.expect("drop");
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&pool)
+        .await
+        .expect("drop");
 }
 
 #[tokio::test]
 async fn refuses_a_store_from_a_newer_schema() {
-    let Some(test) = TestPostgres::new().await else { return };
+    let Some(test) = TestPostgres::new().await else {
+        return;
+    };
     let pool = sqlx::PgPool::connect(&test.url).await.expect("connect");
-    sqlx::query(&format!("UPDATE {}.corridor_meta SET schema_version = 2", test.schema))
-        .execute(&pool)
+    sqlx::query(&format!(
+        "UPDATE {}.corridor_meta SET schema_version = 2",
+        test.schema
+    ))
+    .execute(&pool)
+    .await
+    .expect("bump");
+    let err = PostgresStore::open(&test.url, Some(&test.schema))
         .await
-        .expect("bump");
-    let err = PostgresStore::open(&test.url, Some(&test.schema)).await.err().expect("refuse");
-    assert!(matches!(err, StoreError::NewerSchema { found: 2, supported: 1 }), "{err}");
+        .err()
+        .expect("refuse");
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 2,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
     test.drop_schema().await;
 }

@@ -13,7 +13,11 @@ async fn refuses_a_file_that_is_not_a_database() {
     let err = SqliteStore::open(&path).await.err().expect("must refuse");
     assert!(matches!(err, StoreError::NotACorridorStore), "{err}");
     assert!(err.to_string().contains("not a Corridor store"));
-    assert_eq!(std::fs::read(&path).expect("read"), garbage, "file untouched");
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        garbage,
+        "file untouched"
+    );
 }
 
 #[tokio::test]
@@ -24,16 +28,22 @@ async fn refuses_a_sqlite_database_of_another_program() {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
             .await
             .expect("create");
-        sqlx::query("CREATE TABLE recipes (name TEXT)").execute(&pool).await.expect("create");
+        sqlx::query("CREATE TABLE recipes (name TEXT)")
+            .execute(&pool)
+            .await
+            .expect("create");
         pool.close().await;
     }
     let err = SqliteStore::open(&path).await.err().expect("must refuse");
     assert!(matches!(err, StoreError::NotACorridorStore), "{err}");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("open");
-    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(&pool)
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
         .await
-        .expect("tables");
+        .expect("open");
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&pool)
+            .await
+            .expect("tables");
     assert_eq!(tables, vec!["recipes".to_owned()], "no migration ran on it");
 }
 
@@ -43,12 +53,26 @@ async fn refuses_a_store_from_a_newer_schema() {
     let path = test.store.path().to_owned();
     test.store.close().await;
     {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("open");
-        sqlx::query("UPDATE corridor_meta SET schema_version = 2").execute(&pool).await.expect("bump");
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        sqlx::query("UPDATE corridor_meta SET schema_version = 2")
+            .execute(&pool)
+            .await
+            .expect("bump");
         pool.close().await;
     }
     let err = SqliteStore::open(&path).await.err().expect("must refuse");
-    assert!(matches!(err, StoreError::NewerSchema { found: 2, supported: 1 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 2,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("upgrade Corridor"));
 }
 
@@ -58,8 +82,13 @@ async fn reopens_its_own_store_and_uses_wal() {
     let path = test.store.path().to_owned();
     test.store.close().await;
     let store = SqliteStore::open(&path).await.expect("reopen");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("open");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("mode");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .expect("mode");
     assert_eq!(mode, "wal");
     drop(store);
 }

@@ -81,7 +81,10 @@ pub fn root_key() -> RootKey {
 }
 
 pub fn at(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().expect("valid") + Duration::days(i64::from(day))
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .expect("valid")
+        + Duration::days(i64::from(day))
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
