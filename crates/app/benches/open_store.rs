@@ -46,7 +46,7 @@ async fn run(cases: u32) {
         .await
         .expect("seed");
     let insert = started.elapsed();
-    drop(corridor);
+    corridor.close().await;
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
 
     let started = Instant::now();

@@ -88,7 +88,7 @@ impl Corridor {
         let rows = self.store.list_cases(filter, page).await?;
         rows.iter()
             .map(|row| {
-                let names = open_names(&self.root, row)?;
+                let names = open_names(&self.root, row.columns.id, &row.wrapped_key, &row.names)?;
                 let c = &row.columns;
                 Ok(CaseSummary {
                     id: c.id,

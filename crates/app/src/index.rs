@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use corridor_core::CaseId;
 use corridor_screen::NameIndex;
-use corridor_store::{CaseFilter, Page};
 
 use crate::sealing::open_names;
 use crate::{Corridor, Result};
@@ -22,16 +21,13 @@ impl Corridor {
     /// Reads every live case's sealed names, opens them and rebuilds the index.
     pub async fn rebuild_index(&self) -> Result<IndexStats> {
         let started = Instant::now();
-        let rows = self
-            .store
-            .list_cases(&CaseFilter::default(), Page::ALL)
-            .await?;
+        let rows = self.store.sealed_names().await?;
         let read = started.elapsed();
         let started = Instant::now();
         let mut index = NameIndex::with_capacity(rows.len());
         for row in &rows {
-            let names = open_names(&self.root, row)?;
-            index.insert(row.columns.id, names.iter().map(|n| n.text()));
+            let names = open_names(&self.root, row.id, &row.wrapped_key, &row.names)?;
+            index.insert(row.id, names.iter().map(|n| n.text()));
         }
         let stats = IndexStats {
             cases: rows.len(),

@@ -85,6 +85,11 @@ impl Corridor {
         Ok(RootKey::unlock(passphrase, &header)?)
     }
 
+    /// Closes the store (SQLite folds its WAL into the main file). Call before exit.
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

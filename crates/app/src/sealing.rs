@@ -2,8 +2,8 @@
 //! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
 
 use corridor_core::{Case, CaseId, Claim, NameSet, Person, RussiaRisk, UsStatus};
-use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, Zeroizing};
-use corridor_store::{CaseColumns, CaseListRow, CaseRecord, ClaimRow, HearingRow, SealedCase};
+use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, WrappedKey, Zeroizing};
+use corridor_store::{CaseColumns, CaseRecord, ClaimRow, HearingRow, SealedCase};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -130,15 +130,19 @@ pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
     })
 }
 
-/// Opens only the names of a listed case (for the list and the name index).
-pub(crate) fn open_names(root: &RootKey, row: &CaseListRow) -> Result<NameSet> {
-    let id = row.columns.id;
+/// Opens only the names of a case (for the list and the name index).
+pub(crate) fn open_names(
+    root: &RootKey,
+    id: CaseId,
+    wrapped_key: &WrappedKey,
+    names: &Sealed,
+) -> Result<NameSet> {
     let record = id.to_string();
     let key = root
-        .unwrap(&row.wrapped_key, &record)
+        .unwrap(wrapped_key, &record)
         .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))?;
     let plain = key
-        .open(FieldAddress::new(CASES, "names", &record), &row.names)
+        .open(FieldAddress::new(CASES, "names", &record), names)
         .map_err(|e| unreadable(id, "names", e))?;
     from_json(id, "names", &plain)
 }

@@ -50,8 +50,9 @@ async fn initialise(
         .map_err(|e| Failure::failed(format!("cannot write {}: {e}", programs_dir.display())))?;
     let programs = programs::load_programs(&programs_dir)?;
     let store = datadir::open(global).await?;
-    let (_, organisation) =
+    let (corridor, organisation) =
         Corridor::initialise(store, passphrase, params, organisation, programs).await?;
+    corridor.close().await;
     Ok(organisation)
 }
 
@@ -78,9 +79,12 @@ async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Resul
         .local_addr()
         .map_err(|e| Failure::failed(e.to_string()))?;
     println!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)");
-    corridor_web::serve(listener, Arc::new(corridor))
-        .await
-        .map_err(|e| Failure::failed(e.to_string()))
+    let corridor = Arc::new(corridor);
+    let served = corridor_web::serve(listener, corridor.clone()).await;
+    if let Ok(corridor) = Arc::try_unwrap(corridor) {
+        corridor.close().await;
+    }
+    served.map_err(|e| Failure::failed(e.to_string()))
 }
 
 pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> {
@@ -98,6 +102,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 .await
                 .map_err(|e| Failure::failed(format!("{e}; nothing was stored")))?;
             println!("{id}");
+            corridor.close().await;
         }
         CaseCommand::List { json } => {
             let corridor = unseal(global).await?;
@@ -119,6 +124,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 }
                 eprintln!("{} cases", cases.len());
             }
+            corridor.close().await;
         }
         CaseCommand::Show { id, json } => {
             let id = parse_case_id(&id)?;
@@ -131,6 +137,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 }))?,
                 CaseView::Purged(t) => println!("case {} was purged at {}", t.id, t.purged_at),
             }
+            corridor.close().await;
         }
         CaseCommand::Purge { id, yes } => {
             let id = parse_case_id(&id)?;
@@ -149,6 +156,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
             }
             let tombstone = corridor.purge(id).await?;
             println!("purged {} at {}", tombstone.id, tombstone.purged_at);
+            corridor.close().await;
         }
     }
     Ok(())
@@ -157,7 +165,9 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
 pub async fn backup(global: &Global, out: &Path) -> Result<(), Failure> {
     // The passphrase is checked so that a backup is known to be openable when it is made.
     let corridor = unseal(global).await?;
-    let summary = corridor_app::backup_to_file(corridor.store().as_ref(), out).await?;
+    let summary = corridor_app::backup_to_file(corridor.store().as_ref(), out).await;
+    corridor.close().await;
+    let summary = summary?;
     println!(
         "Backup written to {} ({} cases, {} tombstones), still sealed.",
         out.display(),
@@ -182,7 +192,9 @@ pub async fn restore(global: &Global, file: &Path) -> Result<(), Failure> {
     programs::write_default_programs(&programs_dir)
         .map_err(|e| Failure::failed(format!("cannot write {}: {e}", programs_dir.display())))?;
     let store = datadir::open(global).await?;
-    let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await?;
+    let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await;
+    store.close().await;
+    let summary = summary?;
     println!(
         "Restored {} cases and {} tombstones into {}.",
         summary.live_cases,
@@ -198,7 +210,9 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             let corridor = unseal(global).await?;
             let organisation = corridor.default_organisation().await?;
             let seed = seed.unwrap_or_else(rand::random);
-            let added = demo::seed(&corridor, organisation.id, cases, seed, today()).await?;
+            let added = demo::seed(&corridor, organisation.id, cases, seed, today()).await;
+            corridor.close().await;
+            let added = added?;
             println!("Added {added} synthetic cases.");
             Ok(())
         }

@@ -17,7 +17,7 @@ mod sqlite;
 pub use error::{Result, StoreError};
 pub use model::{
     CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow, Page, SealedCase,
-    Snapshot, StageChange, StoredCase, Tombstone,
+    SealedNames, Snapshot, StageChange, StoredCase, Tombstone,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -65,6 +65,9 @@ pub trait Store: Send + Sync + 'static {
     /// Live cases matching the filter, newest first.
     async fn list_cases(&self, filter: &CaseFilter, page: Page) -> Result<Vec<CaseListRow>>;
     async fn count_cases(&self, filter: &CaseFilter) -> Result<u64>;
+    /// Every live case's sealed names and wrapped key, unordered: what the name index is
+    /// built from at start-up, read without the columns the index does not need.
+    async fn sealed_names(&self) -> Result<Vec<SealedNames>>;
     /// Hearings of live cases dated within `from..=to`, soonest first.
     async fn hearings_between(
         &self,
@@ -84,4 +87,7 @@ pub trait Store: Send + Sync + 'static {
     async fn snapshot(&self) -> Result<Snapshot>;
     /// Loads a snapshot into an empty store, in one transaction.
     async fn load_snapshot(&self, snapshot: &Snapshot) -> Result<()>;
+
+    /// Waits for the connections to close; SQLite first folds its WAL into the main file.
+    async fn close(&self);
 }

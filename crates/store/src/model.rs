@@ -67,6 +67,14 @@ pub struct CaseListRow {
     pub names: Sealed,
 }
 
+/// A live case's sealed names and the key to open them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedNames {
+    pub id: CaseId,
+    pub wrapped_key: WrappedKey,
+    pub names: Sealed,
+}
+
 /// What is left of a purged case: the fact that it existed, whose it was, and when it went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tombstone {

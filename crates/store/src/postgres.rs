@@ -46,9 +46,7 @@ impl PostgresStore {
         Ok(PostgresStore { pool })
     }
 
-    pub async fn close(self) {
-        self.pool.close().await;
-    }
+    async fn before_close(&self) {}
 
     async fn identify(pool: &PgPool) -> crate::Result<Found> {
         let tables: Vec<String> = sqlx::query_scalar(

@@ -49,6 +49,10 @@ pub(crate) fn u32_column(value: i64, table: &'static str, column: &'static str) 
     })
 }
 
+/// Rows per multi-row INSERT: 16 parameters a case row keeps a statement well under both
+/// engines' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
+
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.organisation_id, c.program, c.stage, c.custody, \
      c.proceedings, c.risk_level, c.final_order_date, c.scheduled_removal_date, c.created_at, \
      c.updated_at";
@@ -66,10 +70,11 @@ macro_rules! impl_sql_store {
 
         use $crate::shared::{
             parse_column, sealed_column, u32_column, wrapped_key_column, CASE_COLUMNS,
+            ROWS_PER_STATEMENT,
         };
         use $crate::{
             Backend, CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow,
-            Page, Result, SealedCase, Snapshot, StageChange, Store, StoreError, StoredCase,
+            Page, Result, SealedCase, SealedNames, Snapshot, StageChange, Store, StoreError, StoredCase,
             Tombstone, UpcomingHearing,
         };
 
@@ -159,57 +164,70 @@ macro_rules! impl_sql_store {
             }
         }
 
-        async fn insert_case(tx: &mut Tx<'_>, record: &CaseRecord) -> Result<()> {
-            let c = &record.columns;
-            let s = &record.sealed;
-            let id = c.id.0;
-            sqlx::query(
-                "INSERT INTO cases (id, organisation_id, program, stage, custody, proceedings, \
-                 risk_level, final_order_date, scheduled_removal_date, created_at, updated_at, \
-                 names, person, us_status, russia_risk, notes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(id)
-            .bind(c.organisation.0)
-            .bind(c.program.as_str())
-            .bind(c.stage.as_str())
-            .bind(c.custody.as_str())
-            .bind(c.proceedings.as_str())
-            .bind(c.risk_level.as_str())
-            .bind(c.final_order_date)
-            .bind(c.scheduled_removal)
-            .bind(c.created_at)
-            .bind(c.updated_at)
-            .bind(s.names.as_bytes())
-            .bind(s.person.as_bytes())
-            .bind(s.us_status.as_bytes())
-            .bind(s.russia_risk.as_bytes())
-            .bind(s.notes.as_ref().map(|n| n.as_bytes()))
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query("INSERT INTO case_keys (case_id, wrapped_key) VALUES ($1, $2)")
-                .bind(id)
-                .bind(record.wrapped_key.as_bytes())
-                .execute(&mut **tx)
-                .await?;
-            for claim in &record.claims {
-                sqlx::query(
-                    "INSERT INTO claims (id, case_id, position, body) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(claim.id.0)
-                .bind(id)
-                .bind(claim.position)
-                .bind(claim.body.as_bytes())
-                .execute(&mut **tx)
-                .await?;
+        /// Inserts cases with their keys, claims and hearings, many rows per statement: a
+        /// statement per row made bulk loads (demo seeding, restores) needlessly slow.
+        async fn insert_case_records(tx: &mut Tx<'_>, records: &[&CaseRecord]) -> Result<()> {
+            for chunk in records.chunks(ROWS_PER_STATEMENT) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "INSERT INTO cases (id, organisation_id, program, stage, custody, proceedings, \
+                     risk_level, final_order_date, scheduled_removal_date, created_at, updated_at, \
+                     names, person, us_status, russia_risk, notes) ",
+                );
+                qb.push_values(chunk, |mut row, record| {
+                    let c = &record.columns;
+                    let s = &record.sealed;
+                    row.push_bind(c.id.0)
+                        .push_bind(c.organisation.0)
+                        .push_bind(c.program.as_str())
+                        .push_bind(c.stage.as_str())
+                        .push_bind(c.custody.as_str())
+                        .push_bind(c.proceedings.as_str())
+                        .push_bind(c.risk_level.as_str())
+                        .push_bind(c.final_order_date)
+                        .push_bind(c.scheduled_removal)
+                        .push_bind(c.created_at)
+                        .push_bind(c.updated_at)
+                        .push_bind(s.names.as_bytes())
+                        .push_bind(s.person.as_bytes())
+                        .push_bind(s.us_status.as_bytes())
+                        .push_bind(s.russia_risk.as_bytes())
+                        .push_bind(s.notes.as_ref().map(|n| n.as_bytes()));
+                });
+                qb.build().execute(&mut **tx).await?;
+
+                let mut qb = QueryBuilder::<$db>::new("INSERT INTO case_keys (case_id, wrapped_key) ");
+                qb.push_values(chunk, |mut row, record| {
+                    row.push_bind(record.columns.id.0).push_bind(record.wrapped_key.as_bytes());
+                });
+                qb.build().execute(&mut **tx).await?;
             }
-            for hearing in &record.hearings {
-                sqlx::query("INSERT INTO hearings (case_id, on_date, kind) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(hearing.on_date)
-                    .bind(hearing.kind.as_str())
-                    .execute(&mut **tx)
-                    .await?;
+            let claims: Vec<_> = records
+                .iter()
+                .flat_map(|r| r.claims.iter().map(move |claim| (r.columns.id.0, claim)))
+                .collect();
+            for chunk in claims.chunks(ROWS_PER_STATEMENT) {
+                let mut qb =
+                    QueryBuilder::<$db>::new("INSERT INTO claims (id, case_id, position, body) ");
+                qb.push_values(chunk, |mut row, (case_id, claim)| {
+                    row.push_bind(claim.id.0)
+                        .push_bind(*case_id)
+                        .push_bind(claim.position)
+                        .push_bind(claim.body.as_bytes());
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            let hearings: Vec<_> = records
+                .iter()
+                .flat_map(|r| r.hearings.iter().map(move |hearing| (r.columns.id.0, hearing)))
+                .collect();
+            for chunk in hearings.chunks(ROWS_PER_STATEMENT) {
+                let mut qb = QueryBuilder::<$db>::new("INSERT INTO hearings (case_id, on_date, kind) ");
+                qb.push_values(chunk, |mut row, (case_id, hearing)| {
+                    row.push_bind(*case_id)
+                        .push_bind(hearing.on_date)
+                        .push_bind(hearing.kind.as_str());
+                });
+                qb.build().execute(&mut **tx).await?;
             }
             Ok(())
         }
@@ -412,9 +430,7 @@ macro_rules! impl_sql_store {
 
             async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                for record in cases {
-                    insert_case(&mut tx, record).await?;
-                }
+                insert_case_records(&mut tx, &cases.iter().collect::<Vec<_>>()).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -456,6 +472,29 @@ macro_rules! impl_sql_store {
                 push_filter(&mut qb, filter);
                 let count: i64 = qb.build().fetch_one(&self.pool).await?.try_get(0)?;
                 Ok(u64::try_from(count).unwrap_or(0))
+            }
+
+            async fn sealed_names(&self) -> Result<Vec<SealedNames>> {
+                sqlx::query(
+                    "SELECT c.id, c.names, k.wrapped_key FROM cases c \
+                     JOIN case_keys k ON k.case_id = c.id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(SealedNames {
+                        id: CaseId(row.try_get("id")?),
+                        wrapped_key: wrapped_key_column(row.try_get("wrapped_key")?)?,
+                        names: sealed_column(row.try_get("names")?, "cases", "names")?,
+                    })
+                })
+                .collect()
+            }
+
+            async fn close(&self) {
+                self.before_close().await;
+                self.pool.close().await;
             }
 
             async fn hearings_between(
@@ -619,12 +658,14 @@ macro_rules! impl_sql_store {
                 for organisation in &snapshot.organisations {
                     insert_organisation(&mut tx, organisation).await?;
                 }
+                let mut live = Vec::with_capacity(snapshot.cases.len());
                 for case in &snapshot.cases {
                     match case {
-                        StoredCase::Live(record) => insert_case(&mut tx, record).await?,
+                        StoredCase::Live(record) => live.push(record.as_ref()),
                         StoredCase::Purged(tombstone) => insert_tombstone(&mut tx, tombstone).await?,
                     }
                 }
+                insert_case_records(&mut tx, &live).await?;
                 for change in &snapshot.stage_changes {
                     insert_stage_change(&mut tx, change).await?;
                 }

@@ -54,12 +54,14 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Closes the pool and checkpoints the WAL into the main file.
-    pub async fn close(self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+    /// Folds the WAL into the main file, so a closed store is one self-contained file.
+    async fn before_close(&self) {
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
-            .await;
-        self.pool.close().await;
+            .await
+        {
+            tracing::warn!(%error, "checkpoint before close failed");
+        }
     }
 
     async fn identify(pool: &SqlitePool) -> crate::Result<Found> {

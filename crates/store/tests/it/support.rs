@@ -8,7 +8,7 @@ use corridor_core::{
 };
 use corridor_crypto::{CaseKey, FieldAddress, KdfParams, RootKey};
 use corridor_store::{
-    CaseColumns, CaseRecord, ClaimRow, HearingRow, PostgresStore, SealedCase, SqliteStore,
+    CaseColumns, CaseRecord, ClaimRow, HearingRow, PostgresStore, SealedCase, SqliteStore, Store,
 };
 
 pub struct TestSqlite {
