@@ -90,11 +90,7 @@ impl RootKey {
     /// Seals a value under the root key itself, for records owned by no case. The address is
     /// the associated data, exactly as for [`CaseKey::seal`].
     pub fn seal(&self, at: FieldAddress<'_>, plaintext: &[u8]) -> Sealed {
-        Sealed::from_sealed(aead::seal(
-            self.key.bytes(),
-            &at.associated_data(),
-            plaintext,
-        ))
+        self.key.seal_field(at, plaintext)
     }
 
     /// Opens a value sealed by [`RootKey::seal`] at the same address.
@@ -103,7 +99,7 @@ impl RootKey {
         at: FieldAddress<'_>,
         sealed: &Sealed,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        aead::open(self.key.bytes(), &at.associated_data(), sealed.as_bytes())
+        self.key.open_field(at, sealed)
     }
 
     /// The key bytes, for sealing and checking the keyring verifier.
@@ -158,11 +154,7 @@ impl CaseKey {
     /// Seals a field value. The address becomes the associated data, so the result opens only
     /// at the same table, column and record, under this key.
     pub fn seal(&self, at: FieldAddress<'_>, plaintext: &[u8]) -> Sealed {
-        Sealed::from_sealed(aead::seal(
-            self.key.bytes(),
-            &at.associated_data(),
-            plaintext,
-        ))
+        self.key.seal_field(at, plaintext)
     }
 
     /// Opens a value sealed by [`CaseKey::seal`] at the same address. The plaintext is wiped
@@ -172,6 +164,6 @@ impl CaseKey {
         at: FieldAddress<'_>,
         sealed: &Sealed,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        aead::open(self.key.bytes(), &at.associated_data(), sealed.as_bytes())
+        self.key.open_field(at, sealed)
     }
 }

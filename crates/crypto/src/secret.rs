@@ -4,7 +4,9 @@
 //! pointer, not a copy of the key that would be left behind on the stack. Key derivation and
 //! unwrapping write straight into this buffer.
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::{CryptoError, FieldAddress, Sealed, aead};
 
 /// Length of every symmetric key in the hierarchy (root key and case keys), in bytes.
 pub(crate) const KEY_LEN: usize = 32;
@@ -32,6 +34,20 @@ impl KeyMaterial {
 
     pub(crate) fn bytes_mut(&mut self) -> &mut [u8; KEY_LEN] {
         &mut self.0
+    }
+
+    /// Seals a field value at its address (the associated data). Root and case keys share it.
+    pub(crate) fn seal_field(&self, at: FieldAddress<'_>, plaintext: &[u8]) -> Sealed {
+        Sealed::from_sealed(aead::seal(self.bytes(), &at.associated_data(), plaintext))
+    }
+
+    /// Opens a value sealed by [`KeyMaterial::seal_field`] at the same address.
+    pub(crate) fn open_field(
+        &self,
+        at: FieldAddress<'_>,
+        sealed: &Sealed,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        aead::open(self.bytes(), &at.associated_data(), sealed.as_bytes())
     }
 }
 
