@@ -34,6 +34,7 @@ pub async fn backup_to_file(store: &dyn Store, out: &Path) -> Result<BackupSumma
         let target = SqliteStore::open(&partial).await?;
         target.load_snapshot(&snapshot).await?;
         target.close().await;
+        restrict_to_owner(&partial)?;
         std::fs::rename(&partial, out)
             .map_err(|e| AppError::Backup(format!("cannot write {}: {e}", out.display())))
     }
@@ -80,6 +81,17 @@ pub async fn restore_snapshot(target: &dyn Store, snapshot: &Snapshot) -> Result
         "backup restored"
     );
     Ok(summary)
+}
+
+/// A backup is sealed, but it is still nobody else's business: owner read/write only.
+fn restrict_to_owner(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| AppError::Backup(format!("cannot restrict {}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 fn summarise(cases: &[StoredCase]) -> BackupSummary {

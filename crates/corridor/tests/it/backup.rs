@@ -15,6 +15,19 @@ fn backup_while_serving_then_restore_round_trips() {
     let backup = env.dir.path().join("corridor-backup.db");
     let out = env.ok(&["backup", "--out", path_str(&backup)]);
     assert!(out.contains("1 cases, 1 tombstones"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup)
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the backup is readable by its owner only"
+        );
+    }
     assert_eq!(server.get("/cases").0, 200, "the server kept serving");
     drop(server);
     let err = env.fails(&["backup", "--out", path_str(&backup)]);

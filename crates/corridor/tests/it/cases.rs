@@ -152,6 +152,58 @@ fn serve_shows_the_case_list_and_a_case_page() {
     assert!(body.contains(name), "the case page shows the name");
 }
 
+#[test]
+fn demo_serves_a_throw_away_store_and_removes_it_on_ctrl_c() {
+    let env = Env::new();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));
+    command
+        .args(["demo", "--bind", "127.0.0.1:0", "--cases", "30"])
+        .env_remove("CORRIDOR_PASSPHRASE")
+        .env_remove("CORRIDOR_DATA_DIR")
+        .stdin(Stdio::null());
+    let (server, printed) = Server::spawn(command);
+    let dir = printed
+        .iter()
+        .find_map(|l| l.strip_prefix("Corridor demo: 30 synthetic cases in "))
+        .unwrap_or_else(|| panic!("no directory in {printed:?}"))
+        .to_owned();
+    let passphrase = printed
+        .iter()
+        .find_map(|l| {
+            l.split("): ")
+                .nth(1)
+                .filter(|_| l.starts_with("Passphrase"))
+        })
+        .unwrap_or_else(|| panic!("no passphrase in {printed:?}"))
+        .to_owned();
+    let (status, body) = server.get("/cases");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Cases <small>30</small>"),
+        "the demo store holds 30 cases"
+    );
+
+    // The printed passphrase opens the demo store from the CLI.
+    let mut list = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));
+    list.args(["case", "list", "--json", "--data-dir", &dir])
+        .env("CORRIDOR_PASSPHRASE", &passphrase)
+        .stdin(Stdio::null());
+    let output = list.output().expect("list");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cases: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(cases.as_array().map(Vec::len), Some(30));
+
+    assert!(server.interrupt().success(), "Ctrl-C is a clean stop");
+    assert!(
+        !std::path::Path::new(&dir).exists(),
+        "the throw-away directory is gone"
+    );
+}
+
 fn uuid_like(text: &str) -> bool {
     text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
@@ -164,21 +216,38 @@ pub struct Server {
 
 impl Server {
     pub fn start(env: &Env) -> Server {
-        let mut command = env.command(&["serve", "--bind", "127.0.0.1:0"]);
+        Server::spawn(env.command(&["serve", "--bind", "127.0.0.1:0"])).0
+    }
+
+    /// Starts a serving command; returns the server and the lines it printed before listening.
+    pub fn spawn(mut command: std::process::Command) -> (Server, Vec<String>) {
         command.stdout(Stdio::piped()).stderr(Stdio::null());
         let mut child = command.spawn().expect("spawn serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read line");
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Server { child, addr }
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut printed = Vec::new();
+        let addr = loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("read line");
+            assert!(
+                !line.is_empty(),
+                "the server exited before listening: {printed:?}"
+            );
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.split('/').next().expect("address").to_owned();
+            }
+            printed.push(line.trim_end().to_owned());
+        };
+        (Server { child, addr }, printed)
+    }
+
+    /// Interrupts the server as Ctrl-C would and waits for it to exit.
+    pub fn interrupt(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        self.child.wait().expect("wait")
     }
 
     /// A plain HTTP/1.1 GET; returns status and body.
