@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use corridor_crypto::RootKey;
-use corridor_store::{Snapshot, SqliteStore, Store, StoredCase};
+use corridor_store::{CaseStore, Snapshot, SqliteStore, Store, StoredCase};
 
 use crate::{AppError, Result};
 

@@ -7,6 +7,8 @@
 //! bytes and plain filter columns. Every operation that writes several rows writes them in one
 //! transaction.
 
+mod accounts;
+mod audit;
 mod error;
 mod meta;
 mod model;
@@ -14,6 +16,8 @@ mod postgres;
 mod shared;
 mod sqlite;
 
+pub use accounts::AccountStore;
+pub use audit::AuditStore;
 pub use error::{Result, StoreError};
 pub use model::{
     CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow, Page, SealedCase,
@@ -46,9 +50,16 @@ pub struct UpcomingHearing {
     pub kind: corridor_core::HearingKind,
 }
 
-/// The one storage interface. Implementations must pass the conformance suite.
+/// The one storage interface: every part of it, as one object. Implementations must pass the
+/// conformance suite. The parts live in their own traits (cases here; accounts and audit in
+/// their modules) so that each can be read and grown on its own.
+pub trait Store: CaseStore + AccountStore + AuditStore {}
+
+impl<T: CaseStore + AccountStore + AuditStore> Store for T {}
+
+/// Keys, organisations and cases.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait CaseStore: Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// The root key's public header (salt, parameters, verifier), if the store is initialised.

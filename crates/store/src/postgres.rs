@@ -91,3 +91,5 @@ impl PostgresStore {
 }
 
 crate::shared::impl_sql_store!(PostgresStore, sqlx::Postgres, Backend::Postgres);
+crate::audit::impl_audit_store!(PostgresStore, sqlx::Postgres);
+crate::accounts::impl_account_store!(PostgresStore, sqlx::Postgres);

@@ -57,7 +57,7 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.organisation_id, c.program, c.sta
      c.proceedings, c.risk_level, c.final_order_date, c.scheduled_removal_date, c.created_at, \
      c.updated_at";
 
-/// Expands `impl Store for $store` over the engine `$db`. `$store` must have a `pool` field
+/// Expands `impl CaseStore for $store` over the engine `$db`. `$store` must have a `pool` field
 /// and the inherent methods `begin_snapshot` and `after_purge`.
 macro_rules! impl_sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
@@ -74,7 +74,7 @@ macro_rules! impl_sql_store {
         };
         use $crate::{
             Backend, CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow,
-            Page, Result, SealedCase, SealedNames, Snapshot, StageChange, Store, StoreError, StoredCase,
+            Page, Result, SealedCase, SealedNames, Snapshot, StageChange, CaseStore, StoreError, StoredCase,
             Tombstone, UpcomingHearing,
         };
 
@@ -392,7 +392,7 @@ macro_rules! impl_sql_store {
         }
 
         #[async_trait]
-        impl Store for $store {
+        impl CaseStore for $store {
             fn backend(&self) -> Backend {
                 $backend
             }

@@ -108,3 +108,5 @@ impl SqliteStore {
 }
 
 crate::shared::impl_sql_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::audit::impl_audit_store!(SqliteStore, sqlx::Sqlite);
+crate::accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);

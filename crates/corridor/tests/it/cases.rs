@@ -154,7 +154,6 @@ fn serve_shows_the_case_list_and_a_case_page() {
 
 #[test]
 fn demo_serves_a_throw_away_store_and_removes_it_on_ctrl_c() {
-    let env = Env::new();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));
     command
         .args(["demo", "--bind", "127.0.0.1:0", "--cases", "30"])
