@@ -82,6 +82,11 @@ id_type!(
     ClaimId,
     "claim id"
 );
+id_type!(
+    /// Identifies a user account.
+    UserId,
+    "user id"
+);
 
 #[cfg(test)]
 mod tests {

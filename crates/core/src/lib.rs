@@ -32,7 +32,7 @@ pub use claim::{
 };
 pub use date::{DateError, PartialDate, Precision, parse_full_date};
 pub use enums::UnknownValue;
-pub use ids::{CaseId, ClaimId, IdError, OrgId};
+pub use ids::{CaseId, ClaimId, IdError, OrgId, UserId};
 pub use input::{CaseInput, ClaimInput, InputError};
 pub use organisation::{OrgName, OrgNameError, Organisation};
 pub use person::{
