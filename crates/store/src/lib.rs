@@ -20,8 +20,8 @@ pub use accounts::AccountStore;
 pub use audit::AuditStore;
 pub use error::{Result, StoreError};
 pub use model::{
-    CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow, Page, SealedCase,
-    SealedNames, Snapshot, StageChange, StoredCase, Tombstone,
+    CaseColumns, CaseCounts, CaseFilter, CaseListRow, CaseOrder, CaseRecord, ClaimRow, HearingRow,
+    Page, SealedCase, SealedNames, Snapshot, StageChange, StoredCase, Tombstone, UpcomingRemoval,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -79,6 +79,14 @@ pub trait CaseStore: Send + Sync + 'static {
     /// Every live case's sealed names and wrapped key, unordered: what the name index is
     /// built from at start-up, read without the columns the index does not need.
     async fn sealed_names(&self) -> Result<Vec<SealedNames>>;
+    /// Live cases matching the filter, counted by stage, custody and risk level.
+    async fn case_counts(&self, filter: &CaseFilter) -> Result<CaseCounts>;
+    /// Scheduled removals of live cases dated within `from..=to`, soonest first.
+    async fn removals_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<UpcomingRemoval>>;
     /// Hearings of live cases dated within `from..=to`, soonest first.
     async fn hearings_between(
         &self,

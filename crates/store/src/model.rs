@@ -100,9 +100,12 @@ pub struct StageChange {
     pub at: DateTime<Utc>,
 }
 
-/// Which cases to list. Every field narrows; the default lists every live case.
+/// Which cases to list, and in what order. Every field but `order` narrows; the default lists
+/// every live case, newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CaseFilter {
+    /// Only these cases (e.g. the hits of a name search). `Some(empty)` matches nothing.
+    pub ids: Option<Vec<CaseId>>,
     pub organisation: Option<OrgId>,
     pub stage: Option<Stage>,
     pub custody: Option<Custody>,
@@ -110,6 +113,37 @@ pub struct CaseFilter {
     pub risk_level: Option<RiskLevel>,
     /// Only cases whose scheduled removal falls on or before this date.
     pub removal_before: Option<NaiveDate>,
+    pub order: CaseOrder,
+}
+
+/// The order of a case list. Ties are broken by id, so pages never overlap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CaseOrder {
+    #[default]
+    Newest,
+    Oldest,
+    /// Soonest scheduled removal first; cases without one last.
+    RemovalSoonest,
+    /// Severe risk first.
+    RiskHighest,
+    RecentlyUpdated,
+}
+
+/// How many live cases there are by stage, custody and risk level (only non-zero counts).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    pub by_stage: Vec<(Stage, u64)>,
+    pub by_custody: Vec<(Custody, u64)>,
+    pub by_risk: Vec<(RiskLevel, u64)>,
+}
+
+/// A scheduled removal of a live case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpcomingRemoval {
+    pub case_id: CaseId,
+    pub organisation: OrgId,
+    pub on_date: NaiveDate,
+    pub stage: Stage,
 }
 
 /// A window into a list, newest first.

@@ -53,6 +53,30 @@ pub(crate) fn u32_column(value: i64, table: &'static str, column: &'static str) 
 /// engines' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
+/// The ORDER BY clause of a case list. Every order ends with the id, so pages are stable.
+pub(crate) fn order_by(order: crate::CaseOrder) -> String {
+    use crate::CaseOrder::*;
+    match order {
+        Newest => " ORDER BY c.created_at DESC, c.id".to_owned(),
+        Oldest => " ORDER BY c.created_at, c.id".to_owned(),
+        RemovalSoonest => {
+            " ORDER BY CASE WHEN c.scheduled_removal_date IS NULL THEN 1 ELSE 0 END, \
+             c.scheduled_removal_date, c.id"
+                .to_owned()
+        }
+        RiskHighest => {
+            // Rank by the enum's own order (Low < … < Severe), highest first.
+            let ranks: String = corridor_core::RiskLevel::ALL
+                .iter()
+                .enumerate()
+                .map(|(rank, level)| format!(" WHEN '{}' THEN {rank}", level.as_str()))
+                .collect();
+            format!(" ORDER BY CASE c.risk_level{ranks} END DESC, c.created_at DESC, c.id")
+        }
+        RecentlyUpdated => " ORDER BY c.updated_at DESC, c.id".to_owned(),
+    }
+}
+
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.organisation_id, c.program, c.stage, c.custody, \
      c.proceedings, c.risk_level, c.final_order_date, c.scheduled_removal_date, c.created_at, \
      c.updated_at";
@@ -69,12 +93,12 @@ macro_rules! impl_sql_store {
         use uuid::Uuid;
 
         use $crate::shared::{
-            parse_column, sealed_column, u32_column, wrapped_key_column, CASE_COLUMNS,
+            order_by, parse_column, sealed_column, u32_column, wrapped_key_column, CASE_COLUMNS,
             ROWS_PER_STATEMENT,
         };
         use $crate::{
             Backend, CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow,
-            Page, Result, SealedCase, SealedNames, Snapshot, StageChange, CaseStore, StoreError, StoredCase,
+            Page, Result, SealedCase, SealedNames, Snapshot, CaseCounts, UpcomingRemoval, StageChange, CaseStore, StoreError, StoredCase,
             Tombstone, UpcomingHearing,
         };
 
@@ -144,6 +168,18 @@ macro_rules! impl_sql_store {
         }
 
         fn push_filter(qb: &mut QueryBuilder<'_, $db>, filter: &CaseFilter) {
+            if let Some(ids) = &filter.ids {
+                if ids.is_empty() {
+                    qb.push(" AND 1 = 0");
+                } else {
+                    qb.push(" AND c.id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in ids {
+                        list.push_bind(id.0);
+                    }
+                    qb.push(")");
+                }
+            }
             if let Some(organisation) = filter.organisation {
                 qb.push(" AND c.organisation_id = ").push_bind(organisation.0);
             }
@@ -449,7 +485,7 @@ macro_rules! impl_sql_store {
                      JOIN case_keys k ON k.case_id = c.id WHERE 1 = 1"
                 ));
                 push_filter(&mut qb, filter);
-                qb.push(" ORDER BY c.created_at DESC, c.id LIMIT ")
+                qb.push(order_by(filter.order)).push(" LIMIT ")
                     .push_bind(i64::from(page.limit))
                     .push(" OFFSET ")
                     .push_bind(i64::from(page.offset));
@@ -495,6 +531,56 @@ macro_rules! impl_sql_store {
             async fn close(&self) {
                 self.before_close().await;
                 self.pool.close().await;
+            }
+
+            async fn case_counts(&self, filter: &CaseFilter) -> Result<CaseCounts> {
+                let mut counts = CaseCounts::default();
+                for column in ["stage", "custody", "risk_level"] {
+                    let mut qb = QueryBuilder::<$db>::new(format!(
+                        "SELECT c.{column} AS value, COUNT(*) AS n FROM cases c WHERE 1 = 1"
+                    ));
+                    push_filter(&mut qb, filter);
+                    qb.push(format!(" GROUP BY c.{column}"));
+                    for row in qb.build().fetch_all(&self.pool).await? {
+                        let value: String = row.try_get("value")?;
+                        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+                        match column {
+                            "stage" => counts.by_stage.push((parse_column(&value, "cases", "stage")?, n)),
+                            "custody" => counts.by_custody.push((parse_column(&value, "cases", "custody")?, n)),
+                            _ => counts.by_risk.push((parse_column(&value, "cases", "risk_level")?, n)),
+                        }
+                    }
+                }
+                counts.by_stage.sort();
+                counts.by_custody.sort();
+                counts.by_risk.sort();
+                Ok(counts)
+            }
+
+            async fn removals_between(
+                &self,
+                from: NaiveDate,
+                to: NaiveDate,
+            ) -> Result<Vec<UpcomingRemoval>> {
+                sqlx::query(
+                    "SELECT c.id, c.organisation_id, c.scheduled_removal_date, c.stage FROM cases c \
+                     WHERE c.scheduled_removal_date >= $1 AND c.scheduled_removal_date <= $2 \
+                     ORDER BY c.scheduled_removal_date, c.id",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(UpcomingRemoval {
+                        case_id: CaseId(row.try_get("id")?),
+                        organisation: OrgId(row.try_get("organisation_id")?),
+                        on_date: row.try_get("scheduled_removal_date")?,
+                        stage: parse_column(&row.try_get::<String, _>("stage")?, "cases", "stage")?,
+                    })
+                })
+                .collect()
             }
 
             async fn hearings_between(

@@ -2,7 +2,7 @@
 
 use corridor_core::{Custody, RiskLevel, Stage};
 use corridor_crypto::{KdfParams, RootKey};
-use corridor_store::{CaseFilter, Page, Snapshot, Store, StoreError, StoredCase};
+use corridor_store::{CaseFilter, CaseStore, Page, Snapshot, Store, StoreError, StoredCase};
 
 use crate::support::{Spec, at, date, hearing, organisation, root_key};
 
@@ -181,6 +181,7 @@ pub async fn filters_narrow_the_list(store: &dyn Store) {
         custody: Some(Custody::Parole),
         program: Some("test-program".parse().expect("slug")),
         removal_before: Some(date(2026, 12, 31)),
+        ..Default::default()
     };
     assert_eq!(ids(f).await, vec![id(2)]);
     let f = CaseFilter {
@@ -432,5 +433,125 @@ pub async fn snapshot_loads_into_an_empty_store_only(store: &dyn Store) {
             .await
             .expect("s"),
         empty
+    );
+}
+
+pub async fn orders_ids_and_counts(store: &dyn Store) {
+    use corridor_store::{CaseCounts, CaseOrder};
+    let root = root_key();
+    let org = organisation("Org");
+    store.insert_organisation(&org).await.expect("org");
+    let mut records = Vec::new();
+    for (i, (risk, removal, custody)) in [
+        (RiskLevel::Low, Some(date(2026, 4, 1)), Custody::Detained),
+        (RiskLevel::Severe, None, Custody::Detained),
+        (RiskLevel::Elevated, Some(date(2026, 3, 1)), Custody::Parole),
+        (RiskLevel::Severe, Some(date(2026, 5, 1)), Custody::Detained),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut spec = Spec::new(org.id);
+        spec.risk_level = risk;
+        spec.scheduled_removal = removal;
+        spec.custody = custody;
+        spec.created_day = u32::try_from(i).expect("small");
+        records.push(spec.build(&root));
+    }
+    store.insert_cases(&records).await.expect("insert");
+    store
+        .set_stage(
+            records[0].columns.id,
+            Stage::Intake,
+            Stage::Documenting,
+            at(30),
+        )
+        .await
+        .expect("move");
+    let id = |i: usize| records[i].columns.id;
+    let list = |order: CaseOrder| {
+        let filter = CaseFilter {
+            order,
+            ..Default::default()
+        };
+        async move {
+            let rows = store.list_cases(&filter, Page::ALL).await.expect("list");
+            rows.into_iter().map(|r| r.columns.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(CaseOrder::Newest).await,
+        vec![id(3), id(2), id(1), id(0)]
+    );
+    assert_eq!(
+        list(CaseOrder::Oldest).await,
+        vec![id(0), id(1), id(2), id(3)]
+    );
+    assert_eq!(
+        list(CaseOrder::RemovalSoonest).await,
+        vec![id(2), id(0), id(3), id(1)]
+    );
+    assert_eq!(
+        list(CaseOrder::RiskHighest).await,
+        vec![id(3), id(1), id(2), id(0)]
+    );
+    assert_eq!(list(CaseOrder::RecentlyUpdated).await[0], id(0));
+
+    let only = CaseFilter {
+        ids: Some(vec![id(1), id(3)]),
+        ..Default::default()
+    };
+    let rows = store.list_cases(&only, Page::ALL).await.expect("list");
+    assert_eq!(
+        rows.iter().map(|r| r.columns.id).collect::<Vec<_>>(),
+        vec![id(3), id(1)]
+    );
+    assert_eq!(store.count_cases(&only).await.expect("count"), 2);
+    let none = CaseFilter {
+        ids: Some(Vec::new()),
+        ..Default::default()
+    };
+    assert!(
+        store
+            .list_cases(&none, Page::ALL)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    let counts = store
+        .case_counts(&CaseFilter::default())
+        .await
+        .expect("counts");
+    assert_eq!(
+        counts,
+        CaseCounts {
+            by_stage: vec![(Stage::Intake, 3), (Stage::Documenting, 1)],
+            by_custody: vec![(Custody::Detained, 3), (Custody::Parole, 1)],
+            by_risk: vec![
+                (RiskLevel::Low, 1),
+                (RiskLevel::Elevated, 1),
+                (RiskLevel::Severe, 2)
+            ],
+        }
+    );
+    let detained = CaseFilter {
+        custody: Some(Custody::Detained),
+        ..Default::default()
+    };
+    let counts = store.case_counts(&detained).await.expect("counts");
+    assert_eq!(counts.by_custody, vec![(Custody::Detained, 3)]);
+
+    store.purge_case(id(0), at(31)).await.expect("purge");
+    let removals = store
+        .removals_between(date(2026, 3, 1), date(2026, 4, 30))
+        .await
+        .expect("removals");
+    assert_eq!(
+        removals
+            .iter()
+            .map(|r| (r.case_id, r.on_date))
+            .collect::<Vec<_>>(),
+        vec![(id(2), date(2026, 3, 1))]
     );
 }

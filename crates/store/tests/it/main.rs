@@ -42,4 +42,5 @@ conformance_suite!(
     stage_changes_are_compare_and_set_and_recorded,
     purge_leaves_only_a_tombstone,
     snapshot_loads_into_an_empty_store_only,
+    orders_ids_and_counts,
 );
