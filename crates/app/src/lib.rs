@@ -6,6 +6,7 @@
 
 mod backup;
 mod cases;
+mod dashboard;
 pub mod demo;
 mod error;
 mod index;
@@ -21,6 +22,7 @@ use corridor_store::Store;
 
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
+pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use error::{AppError, Result};
 pub use index::IndexStats;
 

@@ -2,6 +2,7 @@
 //! demo shows real content. Accounts, authorisation and audit come with the next milestone;
 //! until then [`serve`] refuses any address but loopback.
 
+pub mod i18n;
 mod pages;
 mod security;
 
@@ -9,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use corridor_app::Corridor;
 
 /// Why the server would not start.
@@ -28,15 +29,31 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Largest request body accepted, in bytes: forms are small; larger bodies are refused (413).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach: the unsealed application and the translator.
+#[derive(Clone)]
+pub struct AppState {
+    pub corridor: Arc<Corridor>,
+    pub t: Arc<i18n::Translator>,
+}
+
 /// The application's routes.
 pub fn router(corridor: Arc<Corridor>) -> Router {
+    let state = AppState {
+        corridor,
+        t: Arc::new(i18n::Translator::english()),
+    };
     Router::new()
-        .route("/", get(pages::home))
-        .route("/cases", get(pages::case_list))
-        .route("/cases/{id}", get(pages::case_page))
+        .route("/", get(pages::dashboard::dashboard))
+        .route("/cases", get(pages::list::case_list))
+        .route("/cases/search", post(pages::list::case_search))
+        .route("/cases/{id}", get(pages::case::case_page))
         .route("/assets/style.css", get(pages::stylesheet))
         .fallback(pages::not_found)
-        .with_state(corridor)
+        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
 }
 

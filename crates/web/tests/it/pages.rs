@@ -51,6 +51,25 @@ impl App {
             .expect("add")
     }
 
+    async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
+        let request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .expect("request");
+        let response = corridor_web::router(self.corridor.clone())
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
         let response = corridor_web::router(self.corridor.clone())
             .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
@@ -111,9 +130,159 @@ async fn the_list_shows_cases_and_filters_them() {
         body.contains("stage") && !body.contains("flying"),
         "names the filter, does not echo it"
     );
+}
 
-    let (status, _, _) = app.get("/").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+#[tokio::test]
+async fn name_search_is_a_post_and_finds_any_spelling() {
+    let app = App::new().await;
+    let id = app.add(|_| {}).await;
+    app.add(|v| {
+        v["person"]["names"] = serde_json::json!([{ "text": "Lev Paroledov", "kind": "passport" }])
+    })
+    .await;
+    for term in ["Pustovoitova", "Пустовойтова", "yaroslava pustovoytova"] {
+        let (status, body) = app
+            .post("/cases/search", &format!("q={}", urlencode(term)))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{term}");
+        assert!(
+            body.contains(&format!("/cases/{id}")) && !body.contains("Paroledov"),
+            "{term}"
+        );
+        assert!(body.contains("Search results"));
+    }
+    let (_, body) = app.post("/cases/search", "q=Nobodyatall").await;
+    assert!(body.contains("No cases match."));
+    let (_, body) = app
+        .post("/cases/search", "q=Pustovoitova&custody=parole")
+        .await;
+    assert!(body.contains("No cases match."), "filters narrow a search");
+    let (status, _) = app.post("/cases/search", "q=x&stage=flying").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = app.get("/cases/search?q=Pustovoitova").await;
+    assert_eq!(
+        status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "the term never travels in a URL"
+    );
+    let big = format!("q={}", "a".repeat(corridor_web::MAX_BODY_BYTES + 10));
+    let (status, _) = app.post("/cases/search", &big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_and_lists_what_is_coming() {
+    let app = App::new().await;
+    let today = chrono::Utc::now().date_naive();
+    let soon = (today + chrono::Duration::days(5)).to_string();
+    let later = (today + chrono::Duration::days(45)).to_string();
+    let removal = app
+        .add(|v| {
+            v["us_status"]["proceedings"] = "final_order".into();
+            v["us_status"]["final_order_date"] = "2026-01-05".into();
+            v["us_status"]["scheduled_removal"] = soon.clone().into();
+            v["person"]["names"] =
+                serde_json::json!([{ "text": "Removal Soonova", "kind": "passport" }]);
+        })
+        .await;
+    app.add(|v| {
+        v["us_status"]["hearings"] =
+            serde_json::json!([{ "date": soon.clone(), "kind": "master_calendar" }]);
+        v["person"]["names"] =
+            serde_json::json!([{ "text": "Hearing Soonov", "kind": "passport" }]);
+    })
+    .await;
+    app.add(|v| {
+        v["us_status"]["scheduled_removal"] = later.clone().into();
+        v["person"]["names"] =
+            serde_json::json!([{ "text": "Later Removalov", "kind": "passport" }]);
+    })
+    .await;
+    let (status, _, body) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("3 live cases"), "total");
+    let urgent = body
+        .split("Hearings, next 30 days")
+        .next()
+        .expect("sections");
+    assert!(urgent.contains("Removal Soonova") && urgent.contains(&format!("/cases/{removal}")));
+    assert!(!body.contains("Later Removalov"), "beyond 30 days");
+    assert!(body.contains("Hearing Soonov") && body.contains("Master calendar"));
+    assert!(
+        body.contains("Assessing</a></th><td>3"),
+        "counts by stage link to the list"
+    );
+}
+
+#[test]
+fn every_message_key_used_exists_and_every_domain_value_has_a_label() {
+    let t = corridor_web::i18n::Translator::english();
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let sources = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut used = Vec::new();
+    for dir in [templates, sources.clone(), sources.join("pages")] {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            for piece in text.split("t.get(\"").skip(1) {
+                used.push((
+                    path.display().to_string(),
+                    piece.split('"').next().expect("key").to_owned(),
+                ));
+            }
+        }
+    }
+    assert!(used.len() > 50, "found the keys in use: {}", used.len());
+    for (file, key) in &used {
+        assert!(t.has(key), "{file} uses missing message key {key}");
+    }
+    for (family, values) in [
+        (
+            "stage",
+            corridor_core::Stage::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "custody",
+            corridor_core::Custody::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect(),
+        ),
+        (
+            "risk",
+            corridor_core::RiskLevel::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect(),
+        ),
+        (
+            "proceedings",
+            corridor_core::ProceedingsStage::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect(),
+        ),
+        (
+            "registry",
+            corridor_core::Registry::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect(),
+        ),
+    ] {
+        for value in values {
+            assert!(
+                t.has(&format!("{family}.{value}")),
+                "no label for {family}.{value}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -130,7 +299,7 @@ async fn the_list_pages_through_many_cases() {
     .expect("seed");
     let rows = |body: &str| body.matches("<tr>").count() - 1;
     let (_, _, first) = app.get("/cases").await;
-    assert!(first.contains("page 1 of 3"), "three pages of 50");
+    assert!(first.contains("1 / 3"), "three pages of 50");
     assert_eq!(rows(&first), 50);
     let (_, _, last) = app.get("/cases?page=3").await;
     assert_eq!(rows(&last), 20);
@@ -241,6 +410,16 @@ async fn bind_refuses_before_opening_a_socket() {
         .await
         .expect("bind");
     assert!(listener.local_addr().expect("addr").ip().is_loopback());
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 fn html_escape(text: &str) -> String {

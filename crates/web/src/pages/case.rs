@@ -1,0 +1,251 @@
+//! The case page: person, US status, Russia risk, family, and the timeline of claims with
+//! contradicting claims side by side.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use corridor_app::CaseView;
+use corridor_core::{Case, CaseId, group_claims};
+
+use super::{app_error, joined, message, not_found, or_dash, render};
+use crate::AppState;
+use crate::i18n::Translator;
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage<'a> {
+    t: &'a Translator,
+    id: String,
+    title: String,
+    stage: &'a str,
+    program: String,
+    names: Vec<(String, &'a str, &'a str)>,
+    person: Vec<(&'a str, String)>,
+    family: Vec<String>,
+    us_status: Vec<(&'a str, String)>,
+    hearings: Vec<String>,
+    stays: Vec<String>,
+    risk_level: &'a str,
+    risk_reasons: Vec<String>,
+    risk: Vec<(&'a str, String)>,
+    criminal_cases: Vec<String>,
+    claim_groups: Vec<ClaimGroupView<'a>>,
+    notes: Option<String>,
+}
+
+struct ClaimGroupView<'a> {
+    fact: String,
+    contradicted: bool,
+    claims: Vec<ClaimView<'a>>,
+}
+
+struct ClaimView<'a> {
+    assertion: String,
+    date: String,
+    source: String,
+    confidence: &'a str,
+    evidence: Vec<String>,
+}
+
+pub async fn case_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let t = &state.t;
+    let Ok(id) = id.parse::<CaseId>() else {
+        return not_found(State(state.clone())).await;
+    };
+    match state.corridor.case(id).await {
+        Ok(CaseView::Live(case)) => render(t, view(t, &case)),
+        Ok(CaseView::Purged(_)) => message(
+            t,
+            axum::http::StatusCode::GONE,
+            "error.purged",
+            "error.purged_text",
+            "",
+        ),
+        Err(error) => app_error(t, error),
+    }
+}
+
+fn view<'a>(t: &'a Translator, case: &Case) -> CasePage<'a> {
+    let person = &case.person;
+    let us = &case.us_status;
+    let risk = &case.russia_risk;
+    let date = |d: Option<chrono::NaiveDate>| or_dash(d.map(|d| d.to_string()));
+    CasePage {
+        t,
+        id: case.id.to_string(),
+        title: person.names.primary().text().to_owned(),
+        stage: t.label("stage", case.stage.as_str()),
+        program: case.program.to_string(),
+        names: person
+            .names
+            .iter()
+            .map(|n| {
+                (
+                    n.text().to_owned(),
+                    t.label("name_kind", n.kind().as_str()),
+                    t.label("script", n.script().as_str()),
+                )
+            })
+            .collect(),
+        person: vec![
+            (
+                t.get("case.birth_date"),
+                or_dash(person.birth_date.map(|d| d.to_string())),
+            ),
+            (
+                t.get("case.gender"),
+                t.label("gender", person.gender.as_str()).to_owned(),
+            ),
+            (t.get("case.nationality"), joined(&person.nationalities)),
+            (t.get("case.languages"), joined(&person.languages)),
+        ],
+        family: person
+            .family
+            .iter()
+            .map(|f| {
+                let place = match (f.in_canada(), f.canadian_status()) {
+                    (true, Some(status)) => format!(
+                        "{} ({})",
+                        t.get("case.in_canada"),
+                        t.label("canadian_status", status.as_str())
+                    ),
+                    (true, None) => t.get("case.in_canada").to_owned(),
+                    (false, _) => t.get("case.not_in_canada").to_owned(),
+                };
+                let relation = t.label("relation", f.relation().as_str());
+                match f.name() {
+                    Some(name) => format!("{relation}: {name}, {place}"),
+                    None => format!("{relation}, {place}"),
+                }
+            })
+            .collect(),
+        us_status: vec![
+            (
+                t.get("case.a_number"),
+                or_dash(us.a_number.as_ref().map(ToString::to_string)),
+            ),
+            (
+                t.get("case.custody"),
+                t.label("custody", us.custody.as_str()).to_owned(),
+            ),
+            (
+                t.get("case.facility"),
+                or_dash(us.detention_facility.clone()),
+            ),
+            (
+                t.get("case.proceedings"),
+                t.label("proceedings", us.proceedings.as_str()).to_owned(),
+            ),
+            (
+                t.get("case.relief"),
+                joined(
+                    &us.relief_sought
+                        .iter()
+                        .map(|r| t.label("relief", r.as_str()))
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            (t.get("case.asylum_filed"), date(us.asylum_filed_on)),
+            (t.get("case.final_order"), date(us.final_order_date)),
+            (t.get("case.scheduled_removal"), date(us.scheduled_removal)),
+        ],
+        hearings: us
+            .hearings
+            .iter()
+            .map(|h| {
+                let kind = t.label("hearing", h.kind.as_str());
+                match &h.court {
+                    Some(court) => format!("{} — {kind} ({court})", h.date),
+                    None => format!("{} — {kind}", h.date),
+                }
+            })
+            .collect(),
+        stays: us
+            .stays
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {} {}, {} {}",
+                    t.label("stay", s.kind().as_str()),
+                    t.get("case.stay_granted"),
+                    date(s.granted_on()),
+                    t.get("case.stay_expires"),
+                    date(s.expires_on())
+                )
+            })
+            .collect(),
+        risk_level: t.label("risk", risk.level().as_str()),
+        risk_reasons: risk.reasons(),
+        risk: vec![
+            (
+                t.get("case.wanted"),
+                t.label("wanted", risk.wanted.as_str()).to_owned(),
+            ),
+            (
+                t.get("case.military"),
+                t.label("military", risk.military.as_str()).to_owned(),
+            ),
+            (
+                t.get("case.public_profile"),
+                t.label("public_profile", risk.public_profile.as_str())
+                    .to_owned(),
+            ),
+            (
+                t.get("case.registries"),
+                joined(
+                    &risk
+                        .registries
+                        .iter()
+                        .map(|r| match r.listed_on {
+                            Some(on) => format!(
+                                "{} ({} {on})",
+                                t.label("registry", r.registry.as_str()),
+                                t.get("case.since")
+                            ),
+                            None => t.label("registry", r.registry.as_str()).to_owned(),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+        ],
+        criminal_cases: risk
+            .criminal_cases
+            .iter()
+            .map(|c| {
+                let opened = c
+                    .opened_on
+                    .map(|d| format!(", {} {d}", t.get("case.opened")))
+                    .unwrap_or_default();
+                format!(
+                    "{} {} — {}{opened}",
+                    t.get("case.article"),
+                    c.article,
+                    t.label("criminal_status", c.status.as_str())
+                )
+            })
+            .collect(),
+        claim_groups: group_claims(&case.claims)
+            .into_iter()
+            .map(|group| ClaimGroupView {
+                fact: group.fact.to_string().replace('_', " "),
+                contradicted: group.contradicted,
+                claims: group
+                    .claims
+                    .iter()
+                    .map(|claim| ClaimView {
+                        assertion: claim.assertion().to_owned(),
+                        date: or_dash(claim.date().map(|d| d.to_string())),
+                        source: format!(
+                            "{}: {}",
+                            t.label("source", claim.source().kind().as_str()),
+                            claim.source().reference()
+                        ),
+                        confidence: t.label("confidence", claim.confidence().as_str()),
+                        evidence: claim.evidence().iter().map(ToString::to_string).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        notes: case.notes.clone(),
+    }
+}

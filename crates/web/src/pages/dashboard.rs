@@ -1,0 +1,74 @@
+//! The dashboard: counts by stage, custody and risk; removals and hearings in the next 30 days.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use corridor_app::{Upcoming, UpcomingKind};
+
+use super::{app_error, render};
+use crate::AppState;
+use crate::i18n::Translator;
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    t: &'a Translator,
+    total: u64,
+    by_stage: Vec<(&'a str, u64, &'static str)>,
+    by_custody: Vec<(&'a str, u64, &'static str)>,
+    by_risk: Vec<(&'a str, u64, &'static str)>,
+    removals: Vec<Row<'a>>,
+    hearings: Vec<Row<'a>>,
+}
+
+/// One dated line: date, case id, name, what.
+struct Row<'a> {
+    date: String,
+    case_id: String,
+    name: String,
+    what: &'a str,
+}
+
+pub async fn dashboard(State(state): State<AppState>) -> Response {
+    let t = &state.t;
+    let today = chrono::Utc::now().date_naive();
+    let dashboard = match state.corridor.dashboard(today).await {
+        Ok(dashboard) => dashboard,
+        Err(error) => return app_error(t, error),
+    };
+    let row = |u: &Upcoming| Row {
+        date: u.on_date.to_string(),
+        case_id: u.case_id.to_string(),
+        name: u.display_name.clone(),
+        what: match u.what {
+            UpcomingKind::Hearing(kind) => t.label("hearing", kind.as_str()),
+            UpcomingKind::Removal(_) => t.get("dashboard.removal"),
+        },
+    };
+    let c = &dashboard.counts;
+    render(
+        t,
+        DashboardPage {
+            t,
+            total: dashboard.total,
+            by_stage: c
+                .by_stage
+                .iter()
+                .map(|(s, n)| (t.label("stage", s.as_str()), *n, s.as_str()))
+                .collect(),
+            by_custody: c
+                .by_custody
+                .iter()
+                .map(|(s, n)| (t.label("custody", s.as_str()), *n, s.as_str()))
+                .collect(),
+            by_risk: c
+                .by_risk
+                .iter()
+                .rev()
+                .map(|(s, n)| (t.label("risk", s.as_str()), *n, s.as_str()))
+                .collect(),
+            removals: dashboard.removals.iter().map(row).collect(),
+            hearings: dashboard.hearings.iter().map(row).collect(),
+        },
+    )
+}

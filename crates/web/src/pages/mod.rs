@@ -1,0 +1,121 @@
+//! Server-rendered pages. Handlers turn use-case results into view structs of display strings;
+//! templates only lay them out (askama escapes every value) and take every word from the
+//! translator.
+
+pub mod case;
+pub mod dashboard;
+pub mod list;
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use corridor_app::AppError;
+
+use crate::AppState;
+use crate::i18n::Translator;
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/style.css"),
+    )
+}
+
+pub async fn not_found(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    message(
+        &state.t,
+        StatusCode::NOT_FOUND,
+        "error.not_found",
+        "error.not_found_text",
+        "",
+    )
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    t: &'a Translator,
+    title: &'a str,
+    text: &'a str,
+    detail: &'a str,
+}
+
+/// A page with a title and a sentence, both translation keys, and an optional detail (a
+/// parameter name, never a value the user typed).
+pub fn message(
+    t: &Translator,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+    detail: &str,
+) -> Response {
+    let page = MessagePage {
+        t,
+        title: t.get(title),
+        text: t.get(text),
+        detail,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+pub fn render(t: &Translator, template: impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            message(
+                t,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error.failed",
+                "error.failed_text",
+                "",
+            )
+        }
+    }
+}
+
+/// Maps use-case errors to pages. Messages carry ids at most, never sealed values.
+pub fn app_error(t: &Translator, error: AppError) -> Response {
+    match error {
+        AppError::CaseNotFound(_) => message(
+            t,
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            "error.no_such_case",
+            "",
+        ),
+        AppError::CasePurged(_) => {
+            message(t, StatusCode::GONE, "error.purged", "error.purged_text", "")
+        }
+        other => {
+            tracing::error!(error = %other, "request failed");
+            message(
+                t,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error.failed",
+                "error.failed_text",
+                "",
+            )
+        }
+    }
+}
+
+/// `—` for a missing value.
+pub fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "—".to_owned())
+}
+
+/// Items joined by commas, or `—`.
+pub fn joined<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "—".to_owned();
+    }
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
