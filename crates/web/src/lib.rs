@@ -51,6 +51,7 @@ pub fn router(corridor: Arc<Corridor>) -> Router {
         .route("/cases/search", post(pages::list::case_search))
         .route("/cases/{id}", get(pages::case::case_page))
         .route("/assets/style.css", get(pages::stylesheet))
+        .route("/assets/htmx.min.js", get(pages::htmx))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

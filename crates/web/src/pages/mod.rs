@@ -21,6 +21,14 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+/// htmx, vendored (BSD Zero Clause licence, `assets/htmx-LICENSE`): no CDN, no build step.
+pub async fn htmx() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/htmx-2.0.11.min.js"),
+    )
+}
+
 pub async fn not_found(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
     message(
         &state.t,

@@ -335,7 +335,19 @@ async fn the_case_page_shows_every_section_and_both_contradicting_claims() {
         .expect("CSP")
         .to_str()
         .expect("ascii");
-    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"));
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
+    assert!(body.contains("<script src=\"/assets/htmx.min.js\" defer></script>"));
+    assert!(!body.contains("<script>"), "no inline script");
+    let (status, headers, js) = app.get("/assets/htmx.min.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/javascript")
+    );
+    assert!(js.starts_with("var htmx="), "the vendored htmx");
     assert_eq!(
         headers.get("x-frame-options").map(|v| v.as_bytes()),
         Some(&b"DENY"[..])
