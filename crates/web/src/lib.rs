@@ -52,6 +52,7 @@ pub fn router(corridor: Arc<Corridor>) -> Router {
         .route("/cases/{id}", get(pages::case::case_page))
         .route("/assets/style.css", get(pages::stylesheet))
         .route("/assets/htmx.min.js", get(pages::htmx))
+        .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
