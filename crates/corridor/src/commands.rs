@@ -12,6 +12,7 @@ use corridor_store::{CaseFilter, Page};
 use crate::Failure;
 use crate::cli::{CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs};
 use crate::datadir;
+use crate::output::out;
 use crate::passphrase;
 
 pub async fn init(global: &Global, args: InitArgs) -> Result<(), Failure> {
@@ -30,11 +31,11 @@ pub async fn init(global: &Global, args: InitArgs) -> Result<(), Failure> {
         KdfParams::DEFAULT
     };
     let organisation = initialise(global, passphrase.as_bytes(), params, organisation).await?;
-    println!(
+    out!(
         "Initialised {} (organisation {}).",
         global.data_dir.display(),
         organisation.id
-    );
+    )?;
     Ok(())
 }
 
@@ -78,7 +79,7 @@ async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Resul
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::failed(e.to_string()))?;
-    println!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)");
+    out!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)")?;
     let corridor = Arc::new(corridor);
     let served = corridor_web::serve(listener, corridor.clone()).await;
     if let Ok(corridor) = Arc::try_unwrap(corridor) {
@@ -101,7 +102,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 .add_case(organisation.id, input)
                 .await
                 .map_err(|e| Failure::failed(format!("{e}; nothing was stored")))?;
-            println!("{id}");
+            out!("{id}")?;
             corridor.close().await;
         }
         CaseCommand::List { json } => {
@@ -113,14 +114,14 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 print_json(&cases)?;
             } else {
                 for c in &cases {
-                    println!(
+                    out!(
                         "{}  {:<12} {:<26} {:<8} {}",
                         c.id,
                         c.stage.as_str(),
                         c.custody.as_str(),
                         c.risk_level.as_str(),
                         c.display_name
-                    );
+                    )?;
                 }
                 eprintln!("{} cases", cases.len());
             }
@@ -131,11 +132,11 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
             let corridor = unseal(global).await?;
             match corridor.case(id).await? {
                 CaseView::Live(case) if json => print_json(&case)?,
-                CaseView::Live(case) => print!("{}", crate::show::describe(&case)),
+                CaseView::Live(case) => out!("{}", crate::show::describe(&case).trim_end())?,
                 CaseView::Purged(t) if json => print_json(&serde_json::json!({
                     "id": t.id, "organisation": t.organisation, "purged_at": t.purged_at,
                 }))?,
-                CaseView::Purged(t) => println!("case {} was purged at {}", t.id, t.purged_at),
+                CaseView::Purged(t) => out!("case {} was purged at {}", t.id, t.purged_at)?,
             }
             corridor.close().await;
         }
@@ -155,7 +156,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 }
             }
             let tombstone = corridor.purge(id).await?;
-            println!("purged {} at {}", tombstone.id, tombstone.purged_at);
+            out!("purged {} at {}", tombstone.id, tombstone.purged_at)?;
             corridor.close().await;
         }
     }
@@ -168,12 +169,12 @@ pub async fn backup(global: &Global, out: &Path) -> Result<(), Failure> {
     let summary = corridor_app::backup_to_file(corridor.store().as_ref(), out).await;
     corridor.close().await;
     let summary = summary?;
-    println!(
+    out!(
         "Backup written to {} ({} cases, {} tombstones), still sealed.",
         out.display(),
         summary.live_cases,
         summary.tombstones
-    );
+    )?;
     Ok(())
 }
 
@@ -195,12 +196,12 @@ pub async fn restore(global: &Global, file: &Path) -> Result<(), Failure> {
     let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await;
     store.close().await;
     let summary = summary?;
-    println!(
+    out!(
         "Restored {} cases and {} tombstones into {}.",
         summary.live_cases,
         summary.tombstones,
         global.data_dir.display()
-    );
+    )?;
     Ok(())
 }
 
@@ -213,7 +214,7 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             let added = demo::seed(&corridor, organisation.id, cases, seed, today()).await;
             corridor.close().await;
             let added = added?;
-            println!("Added {added} synthetic cases.");
+            out!("Added {added} synthetic cases.")?;
             Ok(())
         }
         None => {
@@ -251,17 +252,17 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 today(),
             )
             .await?;
-            println!(
+            out!(
                 "Corridor demo: {} synthetic cases in {}",
                 args.cases,
                 dir.path().display()
-            );
-            println!("The directory is deleted when the demo stops.");
-            println!(
+            )?;
+            out!("The directory is deleted when the demo stops.")?;
+            out!(
                 "Passphrase (for CLI commands with --data-dir {}): {}",
                 dir.path().display(),
                 passphrase.as_str()
-            );
+            )?;
             let result = serve_unsealed(corridor, args.bind).await;
             drop(dir);
             result
@@ -281,6 +282,5 @@ fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
 
 fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    out!("{text}")
 }

@@ -280,3 +280,24 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let env = Env::initialised();
+    env.ok(&["demo", "seed", "--cases", "400"]);
+    let mut command = env.command(&["case", "list", "--json"]);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    // The reader is gone now, like `| head -c 16`.
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
+}
