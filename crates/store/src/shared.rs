@@ -57,7 +57,7 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 pub(crate) fn order_by(order: crate::CaseOrder) -> String {
     use crate::CaseOrder::*;
     match order {
-        Newest => " ORDER BY c.created_at DESC, c.id".to_owned(),
+        Newest => " ORDER BY c.created_at DESC, c.id DESC".to_owned(),
         Oldest => " ORDER BY c.created_at, c.id".to_owned(),
         RemovalSoonest => {
             " ORDER BY CASE WHEN c.scheduled_removal_date IS NULL THEN 1 ELSE 0 END, \
@@ -73,7 +73,7 @@ pub(crate) fn order_by(order: crate::CaseOrder) -> String {
                 .collect();
             format!(" ORDER BY CASE c.risk_level{ranks} END DESC, c.created_at DESC, c.id")
         }
-        RecentlyUpdated => " ORDER BY c.updated_at DESC, c.id".to_owned(),
+        RecentlyUpdated => " ORDER BY c.updated_at DESC, c.id DESC".to_owned(),
     }
 }
 
