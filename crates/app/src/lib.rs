@@ -4,13 +4,16 @@
 //! A [`Corridor`] exists only unsealed: it holds the root key (derived from the passphrase) and
 //! the in-memory name index built from the opened names.
 
+mod accounts;
 mod backup;
 mod cases;
 pub mod demo;
 mod error;
 mod index;
+mod login;
 pub mod programs;
 mod sealing;
+mod sessions;
 
 use std::sync::{Arc, RwLock};
 
@@ -19,10 +22,12 @@ use corridor_crypto::{KdfParams, RootKey};
 use corridor_screen::NameIndex;
 use corridor_store::Store;
 
+pub use accounts::{AccountPolicy, Principal, RecoveryCodes, SessionPolicy, ThrottlePolicy};
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use error::{AppError, Result};
 pub use index::IndexStats;
+pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
 
 /// An unsealed Corridor: store, root key, programs and the name index.
 pub struct Corridor {
@@ -30,6 +35,7 @@ pub struct Corridor {
     root: RootKey,
     programs: ProgramCatalog,
     index: RwLock<NameIndex<CaseId>>,
+    accounts: AccountPolicy,
 }
 
 impl Corridor {
@@ -58,6 +64,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            accounts: AccountPolicy::default(),
         };
         Ok((corridor, organisation))
     }
@@ -74,6 +81,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            accounts: AccountPolicy::default(),
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

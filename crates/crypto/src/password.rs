@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn default_parameters_are_valid_and_strong() {
         assert_eq!(PasswordParams::DEFAULT.validate(), Ok(()));
-        assert!(PasswordParams::DEFAULT.memory_kib >= 19 * 1024);
+        const { assert!(PasswordParams::DEFAULT.memory_kib >= 19 * 1024) };
         assert_eq!(FAST.validate(), Ok(()));
     }
 

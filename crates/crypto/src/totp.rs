@@ -136,7 +136,7 @@ impl TotpSecret {
 /// The step (30-second window since the Unix epoch) containing `unix_seconds`; `None` before
 /// 1970.
 pub fn step_at(unix_seconds: i64) -> Option<i64> {
-    (unix_seconds >= 0).then(|| unix_seconds / TOTP_STEP_SECONDS)
+    (unix_seconds >= 0).then_some(unix_seconds / TOTP_STEP_SECONDS)
 }
 
 /// HOTP (RFC 4226) with HMAC-SHA1 and dynamic truncation to `digits` decimal digits.
