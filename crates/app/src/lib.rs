@@ -14,6 +14,7 @@ mod login;
 pub mod programs;
 mod sealing;
 mod sessions;
+mod sharing;
 
 use std::sync::{Arc, RwLock};
 

@@ -1311,3 +1311,123 @@ async fn accounts_survive_a_backup_and_restore() {
         .await
         .expect("TOTP after restore");
 }
+
+#[tokio::test]
+async fn cases_are_shared_only_by_their_owner_and_only_with_case_share() {
+    let t = corridor().await;
+    let admin = admin(&t).await;
+    let now = t0() + secs(30);
+    let coordinator = user(&t, &admin, "coord", Role::Coordinator, now).await;
+    let caseworker = user(&t, &admin, "worker", Role::Caseworker, now).await;
+    let partner = t
+        .corridor
+        .create_organisation(&admin.principal(), OrgName::new("Partner").expect("name"))
+        .await
+        .expect("org");
+    t.corridor
+        .create_user(
+            &admin.principal(),
+            partner.id,
+            "partner.coord",
+            Role::Coordinator,
+            PASSWORD,
+            now,
+        )
+        .await
+        .expect("partner user");
+    let outsider = enrol(&t, "partner.coord", PASSWORD, now).await;
+    let case = t
+        .corridor
+        .add_case(t.organisation, crate::support::example())
+        .await
+        .expect("case");
+
+    assert!(
+        !t.corridor
+            .organisation_may_see(&outsider.principal(), case)
+            .await
+            .expect("see")
+    );
+    let err = t
+        .corridor
+        .share_case(&caseworker.principal(), case, partner.id, now)
+        .await
+        .expect_err("no case_share");
+    assert!(
+        matches!(err, AppError::Forbidden(Permission::CaseShare)),
+        "{err}"
+    );
+    // The partner's coordinator may share, but not somebody else's case: it is "not found".
+    let err = t
+        .corridor
+        .share_case(&outsider.principal(), case, partner.id, now)
+        .await
+        .expect_err("not theirs");
+    assert!(
+        matches!(err, AppError::CaseNotFound(id) if id == case),
+        "{err}"
+    );
+    let err = t
+        .corridor
+        .share_case(&coordinator.principal(), case, t.organisation, now)
+        .await
+        .expect_err("own organisation");
+    assert!(matches!(err, AppError::Refused(_)), "{err}");
+
+    assert!(
+        t.corridor
+            .share_case(&coordinator.principal(), case, partner.id, now)
+            .await
+            .expect("share")
+    );
+    assert!(
+        !t.corridor
+            .share_case(&coordinator.principal(), case, partner.id, now)
+            .await
+            .expect("again")
+    );
+    assert!(
+        t.corridor
+            .organisation_may_see(&outsider.principal(), case)
+            .await
+            .expect("see")
+    );
+    assert!(
+        t.corridor
+            .organisation_may_see(&caseworker.principal(), case)
+            .await
+            .expect("see")
+    );
+    let shares = t
+        .corridor
+        .case_shares(&coordinator.principal(), case)
+        .await
+        .expect("shares");
+    assert_eq!(shares.len(), 1);
+    assert_eq!(shares[0].granted_by, coordinator.user.id);
+    let err = t
+        .corridor
+        .unshare_case(&outsider.principal(), case, partner.id)
+        .await
+        .expect_err("not the owner");
+    assert!(matches!(err, AppError::CaseNotFound(_)), "{err}");
+    assert!(
+        t.corridor
+            .unshare_case(&coordinator.principal(), case, partner.id)
+            .await
+            .expect("unshare")
+    );
+    assert!(
+        !t.corridor
+            .organisation_may_see(&outsider.principal(), case)
+            .await
+            .expect("see")
+    );
+    let missing = corridor_core::CaseId::random();
+    assert!(matches!(
+        t.corridor
+            .organisation_may_see(&outsider.principal(), missing)
+            .await,
+        Err(AppError::CaseNotFound(_))
+    ));
+}
