@@ -85,6 +85,16 @@ impl Default for AccountPolicy {
     }
 }
 
+impl AccountPolicy {
+    /// Checks a new account's username and password without touching the store, so that
+    /// `corridor init` can refuse bad input before it creates anything.
+    pub fn check_new_credentials(&self, username: &str, password: &str) -> Result<Username> {
+        let username = Username::new(username)?;
+        self.password_policy.check(password, username.as_str())?;
+        Ok(username)
+    }
+}
+
 /// Who a request acts as: the signed-in user, from a valid session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
@@ -212,10 +222,7 @@ impl Corridor {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<UserRecord> {
-        let username = Username::new(username)?;
-        self.accounts
-            .password_policy
-            .check(password, username.as_str())?;
+        let username = self.accounts.check_new_credentials(username, password)?;
         if !self
             .store
             .organisations()

@@ -1431,3 +1431,23 @@ async fn cases_are_shared_only_by_their_owner_and_only_with_case_share() {
         Err(AppError::CaseNotFound(_))
     ));
 }
+
+#[test]
+fn new_credentials_are_checked_before_anything_is_created() {
+    let policy = AccountPolicy::default();
+    assert_eq!(
+        policy
+            .check_new_credentials(" Admin ", ADMIN_PASSWORD)
+            .expect("valid")
+            .as_str(),
+        "admin"
+    );
+    assert!(matches!(
+        policy.check_new_credentials("a", ADMIN_PASSWORD),
+        Err(AppError::Username(_))
+    ));
+    assert!(matches!(
+        policy.check_new_credentials("admin", "short"),
+        Err(AppError::Password(_))
+    ));
+}
