@@ -1,5 +1,7 @@
-use corridor_core::{CaseId, InputError, ProgramSlug, TransitionError};
-use corridor_crypto::CryptoError;
+use corridor_core::{
+    CaseId, InputError, OrgId, Permission, ProgramSlug, TransitionError, UserId, UsernameError,
+};
+use corridor_crypto::{CryptoError, PasswordPolicyError};
 use corridor_store::StoreError;
 
 /// What a use case can fail with. Messages name fields and ids, never sealed values.
@@ -37,6 +39,48 @@ pub enum AppError {
     Backup(String),
     #[error("{0}")]
     Programs(String),
+
+    // Accounts. The login errors never say which of username or password was wrong, nor
+    // whether an account exists; none of them carries a password, code, token or secret.
+    /// Unknown user, wrong password or disabled account: deliberately indistinguishable.
+    #[error("login failed: wrong username or password")]
+    LoginRefused,
+    /// Too many failed attempts for this account name or from this address.
+    #[error("too many failed login attempts; try again later")]
+    Throttled,
+    /// A wrong, reused or malformed second-factor code (TOTP or recovery code).
+    #[error("the code is not valid")]
+    CodeRefused,
+    /// The pending login is unknown, expired or already used.
+    #[error("this login has expired or was already used; sign in again")]
+    LoginExpired,
+    #[error("this account must set up its authenticator first")]
+    EnrolmentRequired,
+    #[error("this account has already set up its authenticator")]
+    AlreadyEnrolled,
+    /// No session, or it ended (idle, absolute time-out, logout, account disabled).
+    #[error("not signed in, or the session has ended")]
+    Unauthenticated,
+    #[error("not allowed: this needs the `{0}` permission")]
+    Forbidden(Permission),
+    #[error("{0}")]
+    Username(#[from] UsernameError),
+    #[error("{0}")]
+    Password(#[from] PasswordPolicyError),
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("user {0} not found")]
+    UserNotFound(UserId),
+    #[error("organisation {0} not found")]
+    OrganisationNotFound(OrgId),
+    #[error("the store already has users; the first admin was created before")]
+    UsersExist,
+    #[error("the stored authenticator secret of user {0} could not be read")]
+    CredentialUnreadable(UserId),
+    #[error("{0}")]
+    Refused(&'static str),
+    #[error("internal error: {0}")]
+    Internal(&'static str),
 }
 
 impl From<StoreError> for AppError {
@@ -45,6 +89,11 @@ impl From<StoreError> for AppError {
             StoreError::AlreadyInitialised => AppError::AlreadyInitialised,
             StoreError::CaseNotFound(id) => AppError::CaseNotFound(id),
             StoreError::CasePurged(id) => AppError::CasePurged(id),
+            StoreError::UsernameTaken => AppError::UsernameTaken,
+            StoreError::UserNotFound(id) => AppError::UserNotFound(id),
+            StoreError::OrganisationNotFound(id) => AppError::OrganisationNotFound(id),
+            StoreError::UsersExist => AppError::UsersExist,
+            StoreError::PendingLoginGone => AppError::LoginExpired,
             other => AppError::Store(other),
         }
     }

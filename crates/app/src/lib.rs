@@ -4,14 +4,18 @@
 //! A [`Corridor`] exists only unsealed: it holds the root key (derived from the passphrase) and
 //! the in-memory name index built from the opened names.
 
+mod accounts;
 mod backup;
 mod cases;
 mod dashboard;
 pub mod demo;
 mod error;
 mod index;
+mod login;
 pub mod programs;
 mod sealing;
+mod sessions;
+mod sharing;
 
 use std::sync::{Arc, RwLock};
 
@@ -20,11 +24,13 @@ use corridor_crypto::{KdfParams, RootKey};
 use corridor_screen::NameIndex;
 use corridor_store::Store;
 
+pub use accounts::{AccountPolicy, Principal, RecoveryCodes, SessionPolicy, ThrottlePolicy};
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use error::{AppError, Result};
 pub use index::IndexStats;
+pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
 
 /// An unsealed Corridor: store, root key, programs and the name index.
 pub struct Corridor {
@@ -32,6 +38,7 @@ pub struct Corridor {
     root: RootKey,
     programs: ProgramCatalog,
     index: RwLock<NameIndex<CaseId>>,
+    accounts: AccountPolicy,
 }
 
 impl Corridor {
@@ -60,6 +67,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            accounts: AccountPolicy::default(),
         };
         Ok((corridor, organisation))
     }
@@ -76,6 +84,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            accounts: AccountPolicy::default(),
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

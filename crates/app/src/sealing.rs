@@ -1,8 +1,8 @@
 //! Turning a [`Case`] into what the store holds and back. This module is the one place that
 //! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
 
-use corridor_core::{Case, CaseId, Claim, NameSet, Person, RussiaRisk, UsStatus};
-use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, WrappedKey, Zeroizing};
+use corridor_core::{Case, CaseId, Claim, NameSet, Person, RussiaRisk, UsStatus, UserId};
+use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, TotpSecret, WrappedKey, Zeroizing};
 use corridor_store::{CaseColumns, CaseRecord, ClaimRow, HearingRow, SealedCase};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -145,6 +145,28 @@ pub(crate) fn open_names(
         .open(FieldAddress::new(CASES, "names", &record), names)
         .map_err(|e| unreadable(id, "names", e))?;
     from_json(id, "names", &plain)
+}
+
+/// Seals a user's TOTP secret under the root key, bound to `("users", "totp_secret", user id)`.
+pub(crate) fn seal_totp_secret(root: &RootKey, user: UserId, secret: &TotpSecret) -> Sealed {
+    root.seal(
+        FieldAddress::new("users", "totp_secret", &user.to_string()),
+        secret.as_bytes(),
+    )
+}
+
+/// Opens a user's TOTP secret sealed by [`seal_totp_secret`].
+pub(crate) fn open_totp_secret(
+    root: &RootKey,
+    user: UserId,
+    sealed: &Sealed,
+) -> Result<TotpSecret> {
+    root.open(
+        FieldAddress::new("users", "totp_secret", &user.to_string()),
+        sealed,
+    )
+    .and_then(TotpSecret::from_bytes)
+    .map_err(|_| AppError::CredentialUnreadable(user))
 }
 
 fn claim_address(case: CaseId, claim: corridor_core::ClaimId) -> String {

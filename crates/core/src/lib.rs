@@ -13,6 +13,7 @@ mod enums;
 mod serde_error;
 mod text;
 
+pub mod access;
 pub mod case;
 pub mod claim;
 pub mod date;
@@ -25,6 +26,7 @@ pub mod risk;
 pub mod us_status;
 pub mod workflow;
 
+pub use access::{PERMISSIONS, Permission, Role, User, Username, UsernameError};
 pub use case::Case;
 pub use claim::{
     Claim, ClaimError, ClaimGroup, Confidence, EvidenceLink, EvidenceLinkError, FactKey,

@@ -63,6 +63,8 @@ pub(crate) enum Purpose {
     WrappedCaseKey,
     /// The keyring verifier sealed under the root key.
     KeyringVerifier,
+    /// A keyed digest made with the root key (HMAC input, not an AEAD's associated data).
+    KeyedDigest,
 }
 
 impl Purpose {
@@ -71,6 +73,7 @@ impl Purpose {
             Purpose::Field => b"field",
             Purpose::WrappedCaseKey => b"wrapped-case-key",
             Purpose::KeyringVerifier => b"keyring-verifier",
+            Purpose::KeyedDigest => b"keyed-digest",
         }
     }
 }
@@ -130,9 +133,13 @@ mod tests {
         let field = associated_data(Purpose::Field, &parts);
         let wrap = associated_data(Purpose::WrappedCaseKey, &parts);
         let verifier = associated_data(Purpose::KeyringVerifier, &parts);
+        let digest = associated_data(Purpose::KeyedDigest, &parts);
         assert_ne!(field, wrap);
         assert_ne!(field, verifier);
         assert_ne!(wrap, verifier);
+        for other in [&field, &wrap, &verifier] {
+            assert_ne!(&digest, other);
+        }
         assert_eq!(
             field,
             FieldAddress::new("case_keys", "wrapped_key", "case-1").associated_data()

@@ -19,7 +19,11 @@ pub enum CryptoError {
     /// The format version byte (of a sealed value, wrapped key or keyring header) is unknown.
     #[error("unsupported format version {0}")]
     UnsupportedVersion(u8),
-    /// Key-derivation parameters or salt are out of range.
+    /// Key-derivation or password-hashing parameters or salt are out of range, or a stored
+    /// password hash is not one this crate makes.
     #[error("invalid key-derivation parameters: {0}")]
     InvalidParams(&'static str),
+    /// An input cannot be processed (for example, too long for a QR code).
+    #[error("invalid input: {0}")]
+    InvalidInput(&'static str),
 }

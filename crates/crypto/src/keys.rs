@@ -102,6 +102,20 @@ impl RootKey {
         self.key.open_field(at, sealed)
     }
 
+    /// A keyed digest of `data` for `purpose`: HMAC-SHA256 under the root key over the same
+    /// injective encoding as associated data (`lp("corridor/v1") || lp("keyed-digest") ||
+    /// lp(purpose) || lp(data)`). Deterministic, so it can be looked up, but without the root
+    /// key it cannot be recomputed from a guess: what the store keeps instead of low-entropy
+    /// identifiers it must match on (login-throttling keys: usernames as typed, addresses).
+    pub fn keyed_digest(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        use hmac::Mac as _;
+        let input = associated_data(Purpose::KeyedDigest, &[purpose.as_bytes(), data]);
+        let mut mac = <hmac::Hmac<sha2::Sha256>>::new_from_slice(self.key.bytes())
+            .expect("HMAC accepts any key length");
+        mac.update(&input);
+        mac.finalize().into_bytes().into()
+    }
+
     /// The key bytes, for sealing and checking the keyring verifier.
     pub(crate) fn material(&self) -> &KeyMaterial {
         &self.key

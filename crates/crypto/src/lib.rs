@@ -22,6 +22,10 @@
 //!   can still be opened with the root key: shredding reaches such a backup only when the backup
 //!   expires, or when the root key it was wrapped under is retired.
 //!
+//! Account credentials live here too: Argon2id password hashes ([`hash_password`],
+//! [`PasswordPolicy`]), TOTP ([`TotpSecret`], RFC 6238), single-use [`RecoveryCode`]s, and
+//! bearer tokens ([`SecretToken`]) that are stored only as a [`TokenDigest`].
+//!
 //! Key types are neither `Clone`, `Debug`, `Display` nor `Serialize`, and are zeroized on drop;
 //! opened plaintext is returned in [`Zeroizing`] buffers. Errors and `Debug` output never carry
 //! key bytes, plaintext or passphrases.
@@ -53,13 +57,24 @@ mod error;
 mod kdf;
 mod keyring;
 mod keys;
+mod password;
+mod recovery;
 mod sealed;
 mod secret;
+mod token;
+mod totp;
 
 pub use address::FieldAddress;
 pub use error::CryptoError;
 pub use kdf::KdfParams;
 pub use keyring::KeyringHeader;
 pub use keys::{CaseKey, RootKey};
+pub use password::{
+    PasswordHash, PasswordParams, PasswordPolicy, PasswordPolicyError, hash_password,
+    verify_password, waste_password_work,
+};
+pub use recovery::{RECOVERY_CODE_COUNT, RecoveryCode, RecoveryCodeHash, generate_recovery_codes};
 pub use sealed::{Sealed, WrappedKey};
+pub use token::{SecretToken, TOKEN_CHARS, TokenDigest, TokenPurpose};
+pub use totp::{TOTP_DIGITS, TOTP_SECRET_LEN, TOTP_STEP_SECONDS, TotpSecret, step_at, totp_qr_svg};
 pub use zeroize::Zeroizing;

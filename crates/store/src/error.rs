@@ -1,4 +1,4 @@
-use corridor_core::{CaseId, Stage};
+use corridor_core::{CaseId, OrgId, Stage, UserId};
 
 /// Store errors. None of them carries a value read from or written to a sealed column.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,20 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("organisation {0} not found")]
+    OrganisationNotFound(OrgId),
+    #[error("user {0} not found")]
+    UserNotFound(UserId),
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("the store already has users")]
+    UsersExist,
+    #[error("user {0} has already enrolled an authenticator")]
+    TotpAlreadyEnrolled(UserId),
+    #[error("the authenticator of user {0} changed meanwhile, or its enrolment already completed")]
+    TotpConflict(UserId),
+    #[error("the pending login no longer exists: it was used, cancelled or cleared")]
+    PendingLoginGone,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -16,7 +16,10 @@ mod postgres;
 mod shared;
 mod sqlite;
 
-pub use accounts::AccountStore;
+pub use accounts::{
+    AccountSnapshot, AccountStore, CaseShare, LoginAttempt, PendingLoginRow, RecoveryCodeRow,
+    SessionRow, TotpEnrolment, UserRecord,
+};
 pub use audit::AuditStore;
 pub use error::{Result, StoreError};
 pub use model::{

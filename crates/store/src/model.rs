@@ -171,4 +171,6 @@ pub struct Snapshot {
     pub organisations: Vec<Organisation>,
     pub cases: Vec<StoredCase>,
     pub stage_changes: Vec<StageChange>,
+    /// Users, recovery codes and case shares (not sessions: a restore signs everybody out).
+    pub accounts: crate::AccountSnapshot,
 }

@@ -82,7 +82,8 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.organisation_id, c.program, c.sta
      c.updated_at";
 
 /// Expands `impl CaseStore for $store` over the engine `$db`. `$store` must have a `pool` field
-/// and the inherent methods `begin_snapshot` and `after_purge`.
+/// and the inherent methods `begin_snapshot` and `after_purge`, and the module must also invoke
+/// `impl_account_store!`, whose `account_sql` module snapshots and restores the accounts.
 macro_rules! impl_sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
         use async_trait::async_trait;
@@ -661,7 +662,7 @@ macro_rules! impl_sql_store {
                     Some(StoredCase::Live(record)) => record,
                 };
                 let uuid = id.0;
-                for table in ["claims", "hearings", "stage_changes", "case_keys"] {
+                for table in ["claims", "hearings", "stage_changes", "case_shares", "case_keys"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
                         .bind(uuid)
                         .execute(&mut *tx)
@@ -722,8 +723,9 @@ macro_rules! impl_sql_store {
                 .iter()
                 .map(stage_change_from_row)
                 .collect::<Result<Vec<_>>>()?;
+                let accounts = account_sql::read_snapshot(&mut tx).await?;
                 tx.commit().await?;
-                Ok(Snapshot { keyring, organisations, cases, stage_changes })
+                Ok(Snapshot { keyring, organisations, cases, stage_changes, accounts })
             }
 
             async fn load_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
@@ -735,7 +737,7 @@ macro_rules! impl_sql_store {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get(0)?;
-                if existing != 0 {
+                if existing != 0 || account_sql::has_users(&mut tx).await? {
                     return Err(StoreError::NotEmpty);
                 }
                 if let Some(header) = &snapshot.keyring {
@@ -755,6 +757,7 @@ macro_rules! impl_sql_store {
                 for change in &snapshot.stage_changes {
                     insert_stage_change(&mut tx, change).await?;
                 }
+                account_sql::load_snapshot(&mut tx, &snapshot.accounts).await?;
                 tx.commit().await?;
                 Ok(())
             }

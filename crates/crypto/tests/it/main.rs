@@ -1,5 +1,6 @@
 //! Integration tests of `corridor-crypto`'s public API. One binary; one module per area.
 
+mod credentials;
 mod format;
 mod keyring;
 mod leaks;

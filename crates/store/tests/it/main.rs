@@ -1,10 +1,17 @@
 //! The store's one test binary: the conformance suite, run against SQLite always and against
 //! PostgreSQL when `CORRIDOR_TEST_PG_URL` is set, plus each engine's own checks.
 
+mod accounts;
 mod conformance;
 mod postgres;
 mod sqlite;
 mod support;
+
+/// Every conformance check, whichever file it lives in.
+mod checks {
+    pub use crate::accounts::*;
+    pub use crate::conformance::*;
+}
 
 /// Expands each conformance check into one test per engine.
 macro_rules! conformance_suite {
@@ -14,7 +21,7 @@ macro_rules! conformance_suite {
                 #[tokio::test]
                 async fn $check() {
                     let store = crate::support::TestSqlite::new().await;
-                    crate::conformance::$check(&store.store).await;
+                    crate::checks::$check(&store.store).await;
                 }
             )*
         }
@@ -23,7 +30,7 @@ macro_rules! conformance_suite {
                 #[tokio::test]
                 async fn $check() {
                     let Some(store) = crate::support::TestPostgres::new().await else { return };
-                    crate::conformance::$check(&store.store).await;
+                    crate::checks::$check(&store.store).await;
                     store.drop_schema().await;
                 }
             )*
@@ -43,4 +50,17 @@ conformance_suite!(
     purge_leaves_only_a_tombstone,
     snapshot_loads_into_an_empty_store_only,
     orders_ids_and_counts,
+    // accounts.rs
+    users_round_trip_and_usernames_are_unique,
+    only_the_first_user_goes_into_an_empty_store,
+    user_updates_touch_one_user_and_disabling_ends_sessions,
+    totp_enrolment_completes_once_and_atomically,
+    totp_steps_are_compare_and_set,
+    recovery_codes_are_single_use,
+    reset_totp_forgets_the_second_factor_and_ends_sessions,
+    sessions_are_found_by_digest_touched_and_ended,
+    pending_logins_become_one_session_once,
+    login_failures_are_counted_per_key_until_a_success,
+    cases_are_shared_with_organisations_until_unshared_or_purged,
+    snapshots_carry_accounts_but_not_sessions,
 );

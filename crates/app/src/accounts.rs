@@ -1,0 +1,332 @@
+//! Accounts: the policies, the principal a request acts as, and the admin use cases (first
+//! admin, organisations, users, disabling, TOTP reset). Logging in is in `login.rs`, sessions
+//! in `sessions.rs`.
+//!
+//! Authorisation is default deny: every use case here names the [`Permission`] it needs and
+//! checks it against the one table in `corridor_core::access`.
+
+use chrono::{DateTime, Duration, Utc};
+use corridor_core::{OrgId, OrgName, Organisation, Permission, Role, User, UserId, Username};
+use corridor_crypto::{
+    PasswordHash, PasswordParams, PasswordPolicy, RecoveryCode, Zeroizing, generate_recovery_codes,
+    hash_password,
+};
+use corridor_store::UserRecord;
+
+use crate::{AppError, Corridor, Result};
+
+/// How long sessions and pending logins live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// A session unused this long ends (default 30 minutes).
+    pub idle_timeout: Duration,
+    /// A session ends this long after login, however active (default 12 hours).
+    pub absolute_timeout: Duration,
+    /// Time allowed between a correct password and the second factor (default 5 minutes).
+    pub login_timeout: Duration,
+    /// A session's last-seen time is written at most this often (default 1 minute), so that
+    /// every request is not a write. The idle time-out is exact to within this interval.
+    pub touch_interval: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+            login_timeout: Duration::minutes(5),
+            touch_interval: Duration::minutes(1),
+        }
+    }
+}
+
+/// Login throttling: failures within `window` are counted per account name and per client
+/// address; past the limit, attempts for that key are refused until failures leave the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Default 15 minutes.
+    pub window: Duration,
+    /// Failures allowed per account name within the window (default 5). A successful login
+    /// resets the count.
+    pub max_account_failures: u64,
+    /// Failures allowed per address within the window (default 20). Successes do not reset
+    /// it, so one valid account cannot launder guesses against others.
+    pub max_address_failures: u64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            window: Duration::minutes(15),
+            max_account_failures: 5,
+            max_address_failures: 20,
+        }
+    }
+}
+
+/// Everything accounts are configured by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountPolicy {
+    /// Argon2id parameters for new password hashes (stored hashes keep their own).
+    pub password_params: PasswordParams,
+    pub password_policy: PasswordPolicy,
+    pub session: SessionPolicy,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        AccountPolicy {
+            password_params: PasswordParams::DEFAULT,
+            password_policy: PasswordPolicy::DEFAULT,
+            session: SessionPolicy::default(),
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
+impl AccountPolicy {
+    /// Checks a new account's username and password without touching the store, so that
+    /// `corridor init` can refuse bad input before it creates anything.
+    pub fn check_new_credentials(&self, username: &str, password: &str) -> Result<Username> {
+        let username = Username::new(username)?;
+        self.password_policy.check(password, username.as_str())?;
+        Ok(username)
+    }
+}
+
+/// Who a request acts as: the signed-in user, from a valid session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user: UserId,
+    pub username: Username,
+    pub role: Role,
+    pub organisation: OrgId,
+}
+
+impl Principal {
+    /// Whether the principal's role may do `permission` (default deny).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role.may(permission)
+    }
+
+    /// `Ok` if the principal's role may do `permission`, otherwise
+    /// [`AppError::Forbidden`].
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            tracing::info!(user = %self.user, permission = %permission, "refused: not permitted");
+            Err(AppError::Forbidden(permission))
+        }
+    }
+
+    pub(crate) fn of(user: &User) -> Principal {
+        Principal {
+            user: user.id,
+            username: user.username.clone(),
+            role: user.role,
+            organisation: user.organisation,
+        }
+    }
+}
+
+/// Recovery codes shown once: after enrolment, or when a user makes new ones.
+pub struct RecoveryCodes(pub(crate) Vec<RecoveryCode>);
+
+impl RecoveryCodes {
+    /// The codes as shown to their owner (`xxxx-xxxx-xxxx`).
+    pub fn expose(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(RecoveryCode::expose)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn generate() -> RecoveryCodes {
+        RecoveryCodes(generate_recovery_codes())
+    }
+}
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecoveryCodes({} codes)", self.0.len())
+    }
+}
+
+impl Corridor {
+    pub fn account_policy(&self) -> &AccountPolicy {
+        &self.accounts
+    }
+
+    /// Replaces the account policy (time-outs, throttling, password parameters).
+    pub fn set_account_policy(&mut self, policy: AccountPolicy) {
+        self.accounts = policy;
+    }
+
+    /// Creates the first user, an admin of `organisation`, at `corridor init`. Refused with
+    /// [`AppError::UsersExist`] once any user exists. The account enrols its authenticator at
+    /// its first login.
+    pub async fn create_first_admin(
+        &self,
+        organisation: OrgId,
+        username: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let record = self
+            .new_user_record(organisation, username, Role::Admin, password, now)
+            .await?;
+        self.store.create_first_user(&record).await?;
+        tracing::info!(user = %record.user.id, organisation = %organisation, "first admin created");
+        Ok(record.user)
+    }
+
+    /// Creates a user (needs `user_manage`). The new account has no authenticator yet
+    /// (`totp_enrolled` is false): its first login leads to enrolment, and no session is
+    /// granted before that is done.
+    pub async fn create_user(
+        &self,
+        actor: &Principal,
+        organisation: OrgId,
+        username: &str,
+        role: Role,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        actor.require(Permission::UserManage)?;
+        let record = self
+            .new_user_record(organisation, username, role, password, now)
+            .await?;
+        self.store.create_user(&record).await?;
+        tracing::info!(
+            user = %record.user.id,
+            by = %actor.user,
+            role = %role,
+            organisation = %organisation,
+            "user created"
+        );
+        Ok(record.user)
+    }
+
+    async fn new_user_record(
+        &self,
+        organisation: OrgId,
+        username: &str,
+        role: Role,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserRecord> {
+        let username = self.accounts.check_new_credentials(username, password)?;
+        if !self
+            .store
+            .organisations()
+            .await?
+            .iter()
+            .any(|o| o.id == organisation)
+        {
+            return Err(AppError::OrganisationNotFound(organisation));
+        }
+        let password_hash = self.hash_password(password).await?;
+        Ok(UserRecord {
+            user: User {
+                id: UserId::random(),
+                organisation,
+                username,
+                role,
+                disabled: false,
+                totp_enrolled: false,
+                created_at: now,
+            },
+            password_hash,
+            totp_secret: None,
+            totp_last_step: None,
+        })
+    }
+
+    /// Hashes off the async executor: Argon2id is deliberately slow.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<PasswordHash> {
+        let password = Zeroizing::new(password.to_owned());
+        let params = self.accounts.password_params;
+        tokio::task::spawn_blocking(move || hash_password(&password, params))
+            .await
+            .map_err(|_| AppError::Internal("password hashing task failed"))?
+            .map_err(AppError::from)
+    }
+
+    /// Creates an organisation (needs `organisation_manage`).
+    pub async fn create_organisation(
+        &self,
+        actor: &Principal,
+        name: OrgName,
+    ) -> Result<Organisation> {
+        actor.require(Permission::OrganisationManage)?;
+        let organisation = Organisation::new(name);
+        self.store.insert_organisation(&organisation).await?;
+        tracing::info!(organisation = %organisation.id, by = %actor.user, "organisation created");
+        Ok(organisation)
+    }
+
+    /// The users of an organisation (needs `user_manage`).
+    pub async fn users(&self, actor: &Principal, organisation: OrgId) -> Result<Vec<User>> {
+        actor.require(Permission::UserManage)?;
+        Ok(self.store.users(organisation).await?)
+    }
+
+    /// One user (needs `user_manage`, or to be that user).
+    pub async fn user(&self, actor: &Principal, id: UserId) -> Result<User> {
+        if actor.user != id {
+            actor.require(Permission::UserManage)?;
+        }
+        Ok(self
+            .store
+            .user(id)
+            .await?
+            .ok_or(AppError::UserNotFound(id))?
+            .user)
+    }
+
+    /// Disables or re-enables a user (needs `user_manage`). Disabling ends the user's sessions
+    /// at once. Nobody can disable their own account, so the last admin cannot lock everyone
+    /// out by mistake.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Principal,
+        id: UserId,
+        disabled: bool,
+    ) -> Result<()> {
+        actor.require(Permission::UserManage)?;
+        if disabled && actor.user == id {
+            return Err(AppError::Refused("you cannot disable your own account"));
+        }
+        self.store.set_disabled(id, disabled).await?;
+        tracing::info!(user = %id, by = %actor.user, disabled, "user access changed");
+        Ok(())
+    }
+
+    /// Changes a user's role (needs `user_manage`). It applies from the user's next request:
+    /// every request reads the role afresh. Nobody can change their own role.
+    pub async fn set_user_role(&self, actor: &Principal, id: UserId, role: Role) -> Result<()> {
+        actor.require(Permission::UserManage)?;
+        if actor.user == id {
+            return Err(AppError::Refused("you cannot change your own role"));
+        }
+        self.store.set_role(id, role).await?;
+        tracing::info!(user = %id, by = %actor.user, role = %role, "user role changed");
+        Ok(())
+    }
+
+    /// Forgets a user's authenticator and recovery codes, ending their sessions (needs
+    /// `user_manage`): for a lost phone. The next login enrols a new authenticator.
+    pub async fn reset_totp(&self, actor: &Principal, id: UserId) -> Result<()> {
+        actor.require(Permission::UserManage)?;
+        self.store.reset_totp(id).await?;
+        tracing::info!(user = %id, by = %actor.user, "authenticator reset");
+        Ok(())
+    }
+}

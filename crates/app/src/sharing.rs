@@ -1,0 +1,90 @@
+//! Sharing a case with another organisation. Default deny: an organisation sees a case because
+//! it owns it or because the owner shared it, never otherwise. A case of another organisation
+//! that is not shared is reported as not found, so its existence is not revealed.
+
+use chrono::{DateTime, Utc};
+use corridor_core::{CaseId, OrgId, Permission};
+use corridor_store::{CaseShare, StoredCase};
+
+use crate::accounts::Principal;
+use crate::{AppError, Corridor, Result};
+
+impl Corridor {
+    /// Shares a case of the actor's organisation with another organisation (needs
+    /// `case_share`). `Ok(false)` if it was already shared with it.
+    pub async fn share_case(
+        &self,
+        actor: &Principal,
+        case: CaseId,
+        with: OrgId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        actor.require(Permission::CaseShare)?;
+        let owner = self.owned_by_actor(actor, case).await?;
+        if with == owner {
+            return Err(AppError::Refused(
+                "a case is always visible to its own organisation",
+            ));
+        }
+        let shared = self
+            .store
+            .share_case(&CaseShare {
+                case_id: case,
+                organisation: with,
+                granted_by: actor.user,
+                granted_at: now,
+            })
+            .await?;
+        tracing::info!(case = %case, with = %with, by = %actor.user, "case shared");
+        Ok(shared)
+    }
+
+    /// Stops sharing a case of the actor's organisation (needs `case_share`). `Ok(false)` if
+    /// it was not shared with that organisation.
+    pub async fn unshare_case(&self, actor: &Principal, case: CaseId, with: OrgId) -> Result<bool> {
+        actor.require(Permission::CaseShare)?;
+        self.owned_by_actor(actor, case).await?;
+        let unshared = self.store.unshare_case(case, with).await?;
+        tracing::info!(case = %case, with = %with, by = %actor.user, "case unshared");
+        Ok(unshared)
+    }
+
+    /// The organisations a case of the actor's organisation is shared with (needs
+    /// `case_share`).
+    pub async fn case_shares(&self, actor: &Principal, case: CaseId) -> Result<Vec<CaseShare>> {
+        actor.require(Permission::CaseShare)?;
+        self.owned_by_actor(actor, case).await?;
+        Ok(self.store.case_shares(case).await?)
+    }
+
+    /// Whether the principal's organisation may see the case: it owns it, or the case is
+    /// shared with it. Says nothing about the role: check the permission too.
+    pub async fn organisation_may_see(&self, principal: &Principal, case: CaseId) -> Result<bool> {
+        if self.case_owner(case).await? == principal.organisation {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .case_shares(case)
+            .await?
+            .iter()
+            .any(|share| share.organisation == principal.organisation))
+    }
+
+    /// The owner of a case, if it is the actor's organisation; otherwise "not found".
+    async fn owned_by_actor(&self, actor: &Principal, case: CaseId) -> Result<OrgId> {
+        let owner = self.case_owner(case).await?;
+        if owner != actor.organisation {
+            return Err(AppError::CaseNotFound(case));
+        }
+        Ok(owner)
+    }
+
+    async fn case_owner(&self, case: CaseId) -> Result<OrgId> {
+        match self.store.case(case).await? {
+            None => Err(AppError::CaseNotFound(case)),
+            Some(StoredCase::Purged(tombstone)) => Ok(tombstone.organisation),
+            Some(StoredCase::Live(record)) => Ok(record.columns.organisation),
+        }
+    }
+}
