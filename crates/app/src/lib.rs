@@ -9,6 +9,7 @@ mod backup;
 mod cases;
 mod dashboard;
 pub mod demo;
+mod demo_users;
 mod error;
 mod index;
 mod login;
@@ -28,6 +29,7 @@ pub use accounts::{AccountPolicy, Principal, RecoveryCodes, SessionPolicy, Throt
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
+pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
 pub use index::IndexStats;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};

@@ -70,6 +70,12 @@ pub struct InitArgs {
     /// Name of the first organisation.
     #[arg(long, default_value = "Local organisation")]
     pub organisation: String,
+    /// Username of the first administrator. Their password comes from --admin-password-file,
+    /// else CORRIDOR_ADMIN_PASSWORD, else a prompt; they enrol TOTP at their first sign-in.
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+    #[arg(long, value_name = "FILE")]
+    pub admin_password_file: Option<std::path::PathBuf>,
     /// Cheap key derivation, for automated tests only: never for real data.
     #[arg(long, hide = true)]
     pub insecure_fast_kdf: bool,
@@ -131,4 +137,6 @@ pub enum DemoCommand {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Print a user's current TOTP code (for demo stores: the operator can open the secret).
+    Totp { username: String },
 }

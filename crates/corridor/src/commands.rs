@@ -25,18 +25,41 @@ pub async fn init(global: &Global, args: InitArgs) -> Result<(), Failure> {
         )));
     }
     let passphrase = passphrase::new(global.passphrase_file.as_deref())?;
+    let admin_password = passphrase::admin_password(args.admin_password_file.as_deref())?;
+    // Checked before anything is created, so a refused password leaves no half-made store.
+    corridor_app::AccountPolicy::default()
+        .check_new_credentials(&args.admin, &admin_password)
+        .map_err(|e| Failure::usage(format!("--admin: {e}")))?;
+    let admin = Admin {
+        username: &args.admin,
+        password: &admin_password,
+    };
     let params = if args.insecure_fast_kdf {
         KdfParams::INSECURE_FAST_FOR_TESTS
     } else {
         KdfParams::DEFAULT
     };
-    let organisation = initialise(global, passphrase.as_bytes(), params, organisation).await?;
+    let organisation = initialise(
+        global,
+        passphrase.as_bytes(),
+        params,
+        organisation,
+        Some(admin),
+    )
+    .await?;
     out!(
-        "Initialised {} (organisation {}).",
+        "Initialised {} (organisation {}). Administrator `{}` enrols TOTP at the first sign-in.",
         global.data_dir.display(),
-        organisation.id
+        organisation.id,
+        args.admin
     )?;
     Ok(())
+}
+
+/// The first administrator's credentials, already checked against the policy.
+struct Admin<'a> {
+    username: &'a str,
+    password: &'a str,
 }
 
 async fn initialise(
@@ -44,6 +67,7 @@ async fn initialise(
     passphrase: &[u8],
     params: KdfParams,
     organisation: OrgName,
+    admin: Option<Admin<'_>>,
 ) -> Result<corridor_core::Organisation, Failure> {
     datadir::create(&global.data_dir)?;
     let programs_dir = datadir::programs_dir(&global.data_dir);
@@ -53,7 +77,20 @@ async fn initialise(
     let store = datadir::open(global).await?;
     let (corridor, organisation) =
         Corridor::initialise(store, passphrase, params, organisation, programs).await?;
+    let created = match admin {
+        Some(admin) => corridor
+            .create_first_admin(
+                organisation.id,
+                admin.username,
+                admin.password,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(|_| ()),
+        None => Ok(()),
+    };
     corridor.close().await;
+    created?;
     Ok(organisation)
 }
 
@@ -217,6 +254,14 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             out!("Added {added} synthetic cases.")?;
             Ok(())
         }
+        Some(DemoCommand::Totp { username }) => {
+            let corridor = unseal(global).await?;
+            let code = corridor
+                .operator_totp_code(&username, chrono::Utc::now())
+                .await;
+            corridor.close().await;
+            out!("{}", code?.as_str())
+        }
         None => {
             corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
             let dir = tempfile::Builder::new()
@@ -238,6 +283,7 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 passphrase.as_bytes(),
                 KdfParams::DEFAULT,
                 organisation,
+                None,
             )
             .await?;
             let store = datadir::open_existing(&demo_global).await?;
@@ -252,15 +298,28 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 today(),
             )
             .await?;
+            let logins = corridor
+                .create_demo_users(organisation.id, chrono::Utc::now())
+                .await?;
+            let dir_text = dir.path().display();
             out!(
-                "Corridor demo: {} synthetic cases in {}",
-                args.cases,
-                dir.path().display()
+                "Corridor demo: {} synthetic cases in {dir_text}",
+                args.cases
             )?;
             out!("The directory is deleted when the demo stops.")?;
             out!(
-                "Passphrase (for CLI commands with --data-dir {}): {}",
-                dir.path().display(),
+                "Passphrase (for CLI commands with --data-dir {dir_text}): {}",
+                passphrase.as_str()
+            )?;
+            out!(
+                "Sign in as any of these, password `{}`:",
+                corridor_app::DEMO_PASSWORD
+            )?;
+            for login in &logins {
+                out!("  {:<12} {}", login.username, login.role.label())?;
+            }
+            out!(
+                "Their current TOTP code: CORRIDOR_PASSPHRASE={} corridor demo totp USER --data-dir {dir_text}",
                 passphrase.as_str()
             )?;
             let result = serve_unsealed(corridor, args.bind).await;

@@ -9,6 +9,7 @@ use corridor_crypto::Zeroizing;
 use crate::Failure;
 
 pub const ENV: &str = "CORRIDOR_PASSPHRASE";
+pub const ADMIN_PASSWORD_ENV: &str = "CORRIDOR_ADMIN_PASSWORD";
 const MIN_NEW_LENGTH: usize = 12;
 
 pub type Passphrase = Zeroizing<String>;
@@ -36,8 +37,29 @@ pub fn new(file: Option<&Path>) -> Result<Passphrase, Failure> {
     Ok(passphrase)
 }
 
+/// The first administrator's password: `--admin-password-file`, then `CORRIDOR_ADMIN_PASSWORD`,
+/// then a prompt (typed twice). Its rules are checked by the account policy.
+pub fn admin_password(file: Option<&Path>) -> Result<Passphrase, Failure> {
+    obtain_from(file, ADMIN_PASSWORD_ENV, || {
+        let first = prompt("Password for the first administrator: ")?;
+        let second = prompt("Repeat the password: ")?;
+        if *first != *second {
+            return Err(Failure::usage("the two passwords differ"));
+        }
+        Ok(first)
+    })
+}
+
 fn obtain(
     file: Option<&Path>,
+    ask: impl FnOnce() -> Result<Passphrase, Failure>,
+) -> Result<Passphrase, Failure> {
+    obtain_from(file, ENV, ask)
+}
+
+fn obtain_from(
+    file: Option<&Path>,
+    env: &str,
     ask: impl FnOnce() -> Result<Passphrase, Failure>,
 ) -> Result<Passphrase, Failure> {
     let passphrase = if let Some(file) = file {
@@ -48,17 +70,20 @@ fn obtain(
             ))
         })?);
         Zeroizing::new(text.lines().next().unwrap_or_default().to_owned())
-    } else if let Ok(value) = std::env::var(ENV) {
+    } else if let Ok(value) = std::env::var(env) {
         Zeroizing::new(value)
     } else if std::io::stdin().is_terminal() {
         ask()?
     } else {
         return Err(Failure::usage(format!(
-            "no passphrase: set {ENV}, pass --passphrase-file, or run in a terminal to be asked"
+            "no {what}: set {env}, pass a file, or run in a terminal to be asked",
+            what = if env == ENV { "passphrase" } else { "password" }
         )));
     };
     if passphrase.is_empty() {
-        return Err(Failure::usage("the passphrase is empty"));
+        return Err(Failure::usage(format!(
+            "the value from {env} or the file is empty"
+        )));
     }
     Ok(passphrase)
 }

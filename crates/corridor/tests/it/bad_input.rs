@@ -220,3 +220,25 @@ fn a_broken_program_file_names_the_file_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn init_refuses_a_weak_admin_password_or_bad_username_and_creates_nothing() {
+    for (admin, password, expected) in [
+        ("admin", "short", "password"),
+        ("admin", "admin", "password"),
+        ("Bad Name!", "a perfectly long password", "--admin"),
+    ] {
+        let env = Env::new();
+        let mut command = env.command(&["init", "--insecure-fast-kdf", "--admin", admin]);
+        command.env("CORRIDOR_ADMIN_PASSWORD", password);
+        let output = env.run_command(command);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(
+            !stderr.contains(password) || password == "admin",
+            "the password is not echoed"
+        );
+        assert!(!env.data_dir.exists(), "nothing created");
+    }
+}

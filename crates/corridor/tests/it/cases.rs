@@ -301,3 +301,16 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(output.status.success(), "{stderr}");
 }
+
+#[test]
+fn init_creates_the_first_admin_who_still_has_to_enrol() {
+    let env = Env::new();
+    let out = env.ok(&["init", "--insecure-fast-kdf", "--admin", "root.admin"]);
+    assert!(out.contains("`root.admin` enrols TOTP"), "{out}");
+    let enrol = env.fails(&["demo", "totp", "root.admin"]);
+    let unknown = env.fails(&["demo", "totp", "nobody"]);
+    assert_ne!(
+        enrol, unknown,
+        "the admin exists (and has not enrolled yet): {enrol}"
+    );
+}

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
+pub const ADMIN_PASSWORD: &str = "first admin password, long enough";
 
 pub fn example_case() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/case.json")
@@ -44,6 +45,7 @@ impl Env {
             .arg("--data-dir")
             .arg(&self.data_dir)
             .env("CORRIDOR_PASSPHRASE", PASSPHRASE)
+            .env("CORRIDOR_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("CORRIDOR_LOG", "trace")
             .env_remove("CORRIDOR_DATABASE_URL")
             .env_remove("CORRIDOR_DATA_DIR")
