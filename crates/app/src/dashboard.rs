@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate};
 use corridor_core::{CaseId, HearingKind, Stage};
 use corridor_store::{CaseCounts, CaseFilter, Page};
 
+use crate::accounts::Principal;
 use crate::{Corridor, Result};
 
 /// How far ahead the dashboard looks.
@@ -45,13 +46,29 @@ pub struct Dashboard {
 }
 
 impl Corridor {
-    /// Counts by stage, custody and risk; removals and hearings from `today` to 30 days on.
-    pub async fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
+    /// Counts by stage, custody and risk; removals and hearings from `today` to 30 days on;
+    /// all of them over the cases `who` may see.
+    pub async fn dashboard(&self, who: &Principal, today: NaiveDate) -> Result<Dashboard> {
+        who.require(corridor_core::Permission::CaseList)?;
         let until = today + Duration::days(LOOKAHEAD_DAYS);
-        let counts = self.store.case_counts(&CaseFilter::default()).await?;
+        let visible = CaseFilter {
+            visible_to: Some(who.organisation),
+            ..CaseFilter::default()
+        };
+        let counts = self.store.case_counts(&visible).await?;
         let total = counts.by_stage.iter().map(|(_, n)| n).sum();
-        let removals = self.store.removals_between(today, until).await?;
-        let hearings = self.store.hearings_between(today, until).await?;
+        let shared: std::collections::HashSet<CaseId> = self
+            .store
+            .cases_shared_with(who.organisation)
+            .await?
+            .into_iter()
+            .collect();
+        let may_see =
+            |organisation, case| organisation == who.organisation || shared.contains(&case);
+        let mut removals = self.store.removals_between(today, until).await?;
+        removals.retain(|r| may_see(r.organisation, r.case_id));
+        let mut hearings = self.store.hearings_between(today, until).await?;
+        hearings.retain(|h| may_see(h.organisation, h.case_id));
         let mut ids: Vec<CaseId> = removals
             .iter()
             .map(|r| r.case_id)

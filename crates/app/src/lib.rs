@@ -17,6 +17,7 @@ pub mod programs;
 mod sealing;
 mod sessions;
 mod sharing;
+mod visibility;
 
 use std::sync::{Arc, RwLock};
 

@@ -106,6 +106,8 @@ pub struct StageChange {
 pub struct CaseFilter {
     /// Only these cases (e.g. the hits of a name search). `Some(empty)` matches nothing.
     pub ids: Option<Vec<CaseId>>,
+    /// Only cases this organisation owns or that were shared with it (authorisation).
+    pub visible_to: Option<OrgId>,
     pub organisation: Option<OrgId>,
     pub stage: Option<Stage>,
     pub custody: Option<Custody>,

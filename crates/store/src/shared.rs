@@ -169,6 +169,13 @@ macro_rules! impl_sql_store {
         }
 
         fn push_filter(qb: &mut QueryBuilder<'_, $db>, filter: &CaseFilter) {
+            if let Some(organisation) = filter.visible_to {
+                qb.push(" AND (c.organisation_id = ")
+                    .push_bind(organisation.0)
+                    .push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.organisation_id = ")
+                    .push_bind(organisation.0)
+                    .push("))");
+            }
             if let Some(ids) = &filter.ids {
                 if ids.is_empty() {
                     qb.push(" AND 1 = 0");

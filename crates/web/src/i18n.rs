@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use corridor_core::{
     CanadianStatus, Confidence, CriminalCaseStatus, Custody, Gender, HearingKind, MilitaryStatus,
-    NameKind, ProceedingsStage, PublicProfile, Registry, Relation, Relief, RiskLevel, Script,
+    NameKind, ProceedingsStage, PublicProfile, Registry, Relation, Relief, RiskLevel, Role, Script,
     SourceKind, Stage, StayKind, WantedStatus,
 };
 
@@ -45,6 +45,7 @@ impl Translator {
         }
         let m = &mut self.messages;
         family(m, "stage", Stage::ALL, Stage::as_str, Stage::label);
+        family(m, "role", Role::ALL, Role::as_str, Role::label);
         family(m, "custody", Custody::ALL, Custody::as_str, Custody::label);
         family(
             m,

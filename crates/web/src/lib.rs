@@ -2,6 +2,7 @@
 //! demo shows real content. Accounts, authorisation and audit come with the next milestone;
 //! until then [`serve`] refuses any address but loopback.
 
+pub mod auth;
 pub mod i18n;
 mod pages;
 mod security;
@@ -37,19 +38,48 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub corridor: Arc<Corridor>,
     pub t: Arc<i18n::Translator>,
+    /// Mark cookies `Secure`: set when Corridor is served behind TLS.
+    pub secure_cookies: bool,
 }
 
-/// The application's routes.
+/// How the web application is served.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WebOptions {
+    pub secure_cookies: bool,
+}
+
+/// The application's routes with default options (no TLS in front).
 pub fn router(corridor: Arc<Corridor>) -> Router {
+    router_with(corridor, WebOptions::default())
+}
+
+/// The application's routes. Everything but sign-in, assets and the health check needs a
+/// session; every POST behind it needs the session's CSRF token.
+pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
     let state = AppState {
         corridor,
         t: Arc::new(i18n::Translator::english()),
+        secure_cookies: options.secure_cookies,
     };
-    Router::new()
+    let signed_in = Router::new()
         .route("/", get(pages::dashboard::dashboard))
         .route("/cases", get(pages::list::case_list))
         .route("/cases/search", post(pages::list::case_search))
         .route("/cases/{id}", get(pages::case::case_page))
+        .route("/logout", post(pages::login::logout))
+        .route("/logout/everywhere", post(pages::login::logout_everywhere))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_session,
+        ));
+    Router::new()
+        .merge(signed_in)
+        .route(
+            "/login",
+            get(pages::login::login_page).post(pages::login::login),
+        )
+        .route("/login/totp", post(pages::login::login_totp))
+        .route("/login/enrol", post(pages::login::login_enrol))
         .route("/assets/style.css", get(pages::stylesheet))
         .route("/assets/htmx.min.js", get(pages::htmx))
         .route("/healthz", get(|| async { "ok" }))
@@ -83,10 +113,13 @@ pub async fn serve(
     corridor: Arc<Corridor>,
 ) -> Result<(), ServeError> {
     let app = router(corridor);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -28,7 +28,7 @@ fn backup_while_serving_then_restore_round_trips() {
             "the backup is readable by its owner only"
         );
     }
-    assert_eq!(server.get("/cases").0, 200, "the server kept serving");
+    assert_eq!(server.get("/healthz").0, 200, "the server kept serving");
     drop(server);
     let err = env.fails(&["backup", "--out", path_str(&backup)]);
     assert!(err.contains("already exists"), "{err}");

@@ -134,22 +134,19 @@ fn serve_refuses_a_non_loopback_address() {
 }
 
 #[test]
-fn serve_shows_the_case_list_and_a_case_page() {
+fn serve_asks_for_a_sign_in_before_any_case() {
     let env = Env::initialised();
     let id = env.add_case(&example_case());
     let server = Server::start(&env);
-    let (status, body) = server.get("/cases");
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains(&id), "the list links the case");
-    let (status, body) = server.get(&format!("/cases/{id}"));
-    assert_eq!(status, 200, "{body}");
-    let example: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_case()).expect("read"))
-            .expect("json");
-    let name = example["person"]["names"][0]["text"]
-        .as_str()
-        .expect("name");
-    assert!(body.contains(name), "the case page shows the name");
+    for path in ["/", "/cases", &format!("/cases/{id}")] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 303, "{path} redirects to the sign-in");
+        assert!(!body.contains("Pustovoitova"), "{path} shows nothing");
+    }
+    let (status, body) = server.get("/login");
+    assert_eq!(status, 200);
+    assert!(body.contains("Sign in"));
+    assert_eq!(server.get("/healthz"), (200, "ok".to_owned()));
 }
 
 #[test]
@@ -175,12 +172,9 @@ fn demo_serves_a_throw_away_store_and_removes_it_on_ctrl_c() {
         })
         .unwrap_or_else(|| panic!("no passphrase in {printed:?}"))
         .to_owned();
-    let (status, body) = server.get("/cases");
+    let (status, body) = server.get("/login");
     assert_eq!(status, 200);
-    assert!(
-        body.contains("Cases <small>30</small>"),
-        "the demo store holds 30 cases"
-    );
+    assert!(body.contains("Sign in"));
 
     // The printed passphrase opens the demo store from the CLI.
     let mut list = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));

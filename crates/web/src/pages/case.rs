@@ -9,12 +9,14 @@ use corridor_core::{Case, CaseId, group_claims};
 
 use super::{app_error, joined, message, not_found, or_dash, render};
 use crate::AppState;
+use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
 
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage<'a> {
     t: &'a Translator,
+    who: Who,
     id: String,
     title: String,
     stage: &'a str,
@@ -47,13 +49,17 @@ struct ClaimView<'a> {
     evidence: Vec<String>,
 }
 
-pub async fn case_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn case_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let t = &state.t;
     let Ok(id) = id.parse::<CaseId>() else {
         return not_found(State(state.clone())).await;
     };
-    match state.corridor.case(id).await {
-        Ok(CaseView::Live(case)) => render(t, view(t, &case)),
+    match state.corridor.case_for(&signed_in.principal, id).await {
+        Ok(CaseView::Live(case)) => render(t, view(t, signed_in.who(t), &case)),
         Ok(CaseView::Purged(_)) => message(
             t,
             axum::http::StatusCode::GONE,
@@ -65,13 +71,14 @@ pub async fn case_page(State(state): State<AppState>, Path(id): Path<String>) ->
     }
 }
 
-fn view<'a>(t: &'a Translator, case: &Case) -> CasePage<'a> {
+fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
     let person = &case.person;
     let us = &case.us_status;
     let risk = &case.russia_risk;
     let date = |d: Option<chrono::NaiveDate>| or_dash(d.map(|d| d.to_string()));
     CasePage {
         t,
+        who,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

@@ -7,12 +7,14 @@ use corridor_app::{Upcoming, UpcomingKind};
 
 use super::{app_error, render};
 use crate::AppState;
+use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage<'a> {
     t: &'a Translator,
+    who: Who,
     total: u64,
     by_stage: Vec<(&'a str, u64, &'static str)>,
     by_custody: Vec<(&'a str, u64, &'static str)>,
@@ -29,10 +31,10 @@ struct Row<'a> {
     what: &'a str,
 }
 
-pub async fn dashboard(State(state): State<AppState>) -> Response {
+pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Response {
     let t = &state.t;
     let today = chrono::Utc::now().date_naive();
-    let dashboard = match state.corridor.dashboard(today).await {
+    let dashboard = match state.corridor.dashboard(&signed_in.principal, today).await {
         Ok(dashboard) => dashboard,
         Err(error) => return app_error(t, error),
     };
@@ -50,6 +52,7 @@ pub async fn dashboard(State(state): State<AppState>) -> Response {
         t,
         DashboardPage {
             t,
+            who: signed_in.who(t),
             total: dashboard.total,
             by_stage: c
                 .by_stage

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{app_error, message, render};
 use crate::AppState;
+use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
 
 const PAGE_SIZE: u32 = 50;
@@ -51,6 +52,7 @@ pub struct SearchForm {
 #[template(path = "cases.html")]
 struct CaseListPage<'a> {
     t: &'a Translator,
+    who: Who,
     cases: Vec<CaseSummary>,
     total: u64,
     page: u32,
@@ -152,19 +154,33 @@ fn parse(query: &ListQuery) -> Result<Parsed, &'static str> {
     })
 }
 
-pub async fn case_list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Response {
-    show(&state, &query, None).await
+pub async fn case_list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    show(&state, &signed_in, &query, None).await
 }
 
-pub async fn case_search(State(state): State<AppState>, Form(form): Form<SearchForm>) -> Response {
+pub async fn case_search(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<SearchForm>,
+) -> Response {
     let term = form.q.trim();
     if term.is_empty() {
-        return show(&state, &form.filters, None).await;
+        return show(&state, &signed_in, &form.filters, None).await;
     }
-    show(&state, &form.filters, Some(term)).await
+    show(&state, &signed_in, &form.filters, Some(term)).await
 }
 
-async fn show(state: &AppState, query: &ListQuery, search: Option<&str>) -> Response {
+async fn show(
+    state: &AppState,
+    signed_in: &SignedIn,
+    query: &ListQuery,
+    search: Option<&str>,
+) -> Response {
+    let who = &signed_in.principal;
     let t = &state.t;
     let mut parsed = match parse(query) {
         Ok(parsed) => parsed,
@@ -179,19 +195,15 @@ async fn show(state: &AppState, query: &ListQuery, search: Option<&str>) -> Resp
         }
     };
     let page = if let Some(term) = search {
-        parsed.filter.ids = Some(state.corridor.search_names(term, SEARCH_LIMIT));
+        match state.corridor.search_for(who, term, SEARCH_LIMIT) {
+            Ok(ids) => parsed.filter.ids = Some(ids),
+            Err(error) => return app_error(t, error),
+        }
         Page::new(0, SEARCH_LIMIT as u32)
     } else {
         Page::new((parsed.page - 1).saturating_mul(PAGE_SIZE), PAGE_SIZE)
     };
-    let corridor = &state.corridor;
-    let result = async {
-        let total = corridor.count_cases(&parsed.filter).await?;
-        let cases = corridor.list_cases(&parsed.filter, page).await?;
-        Ok::<_, corridor_app::AppError>((total, cases))
-    }
-    .await;
-    let (total, cases) = match result {
+    let (total, cases) = match state.corridor.cases_for(who, &parsed.filter, page).await {
         Ok(found) => found,
         Err(error) => return app_error(t, error),
     };
@@ -200,6 +212,7 @@ async fn show(state: &AppState, query: &ListQuery, search: Option<&str>) -> Resp
         t,
         CaseListPage {
             t,
+            who: signed_in.who(t),
             cases,
             total,
             page: if search.is_some() { 1 } else { parsed.page },

@@ -5,6 +5,7 @@
 pub mod case;
 pub mod dashboard;
 pub mod list;
+pub mod login;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
@@ -98,6 +99,20 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
         AppError::CasePurged(_) => {
             message(t, StatusCode::GONE, "error.purged", "error.purged_text", "")
         }
+        AppError::Forbidden(_) => message(
+            t,
+            StatusCode::FORBIDDEN,
+            "error.forbidden",
+            "error.forbidden_text",
+            "",
+        ),
+        AppError::Unauthenticated => message(
+            t,
+            StatusCode::UNAUTHORIZED,
+            "error.signed_out",
+            "error.signed_out_text",
+            "",
+        ),
         other => {
             tracing::error!(error = %other, "request failed");
             message(

@@ -13,8 +13,15 @@ use tower::ServiceExt;
 struct App {
     corridor: Arc<Corridor>,
     organisation: corridor_core::OrgId,
+    /// The session cookie and CSRF token of a signed-in caseworker.
+    cookie: String,
+    csrf: String,
+    /// The caseworker's unused recovery codes, for signing in again.
+    recovery_codes: std::sync::Mutex<Vec<String>>,
     _dir: tempfile::TempDir,
 }
+
+const PASSWORD: &str = "a long enough test password";
 
 impl App {
     async fn new() -> App {
@@ -33,11 +40,89 @@ impl App {
         )
         .await
         .expect("init");
-        App {
+        let now = chrono::Utc::now();
+        let admin = corridor
+            .create_first_admin(organisation.id, "admin", PASSWORD, now)
+            .await
+            .expect("admin");
+        let admin = corridor_app::Principal {
+            user: admin.id,
+            username: admin.username.clone(),
+            role: admin.role,
+            organisation: admin.organisation,
+        };
+        corridor
+            .create_user(
+                &admin,
+                organisation.id,
+                "casey",
+                corridor_core::Role::Caseworker,
+                PASSWORD,
+                now,
+            )
+            .await
+            .expect("caseworker");
+        let mut app = App {
             corridor: Arc::new(corridor),
             organisation: organisation.id,
+            cookie: String::new(),
+            csrf: String::new(),
+            recovery_codes: Default::default(),
             _dir: dir,
+        };
+        let (cookie, csrf) = app.sign_in("casey").await;
+        app.cookie = cookie;
+        app.csrf = csrf;
+        app
+    }
+
+    /// Signs in through the pages, enrolling TOTP on the way; returns the cookie and CSRF token.
+    async fn sign_in(&self, username: &str) -> (String, String) {
+        let (status, _, body) = self
+            .request(
+                "POST",
+                "/login",
+                Some(&format!(
+                    "username={username}&password={}",
+                    urlencode(PASSWORD)
+                )),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let pending = between(&body, "name=\"pending\" value=\"", "\"");
+        let secret = between(&body, "<code>", "</code>");
+        let code = corridor_crypto::TotpSecret::from_base32(&secret)
+            .expect("secret")
+            .code_at(chrono::Utc::now().timestamp())
+            .expect("code");
+        let (status, headers, body) = self
+            .request(
+                "POST",
+                "/login/enrol",
+                Some(&format!("pending={pending}&code={}", code.as_str())),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("recovery codes"));
+        if username == "casey" {
+            let codes: Vec<String> = body
+                .split("<li><code>")
+                .skip(1)
+                .map(|piece| piece.split('<').next().expect("code").to_owned())
+                .collect();
+            assert_eq!(codes.len(), 10, "ten recovery codes shown once");
+            *self.recovery_codes.lock().expect("lock") = codes;
         }
+        let set_cookie = headers["set-cookie"].to_str().expect("ascii").to_owned();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+            "{set_cookie}"
+        );
+        let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+        let token = cookie.split_once('=').expect("pair").1;
+        (cookie.clone(), corridor_web::auth::csrf_token(token))
     }
 
     async fn add(&self, edit: impl FnOnce(&mut serde_json::Value)) -> corridor_core::CaseId {
@@ -51,28 +136,26 @@ impl App {
             .expect("add")
     }
 
-    async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
-        let request = Request::post(uri)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(form.to_owned()))
-            .expect("request");
+    async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        form: Option<&str>,
+        cookie: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let body = match form {
+            Some(form) => {
+                request = request.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(form.to_owned())
+            }
+            None => Body::empty(),
+        };
         let response = corridor_web::router(self.corridor.clone())
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        let response = corridor_web::router(self.corridor.clone())
-            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+            .oneshot(request.body(body).expect("request"))
             .await
             .expect("response");
         let status = response.status();
@@ -83,12 +166,31 @@ impl App {
             .await
             .expect("body")
             .to_bytes();
-        (
-            status,
-            headers,
-            String::from_utf8(body.to_vec()).expect("utf-8"),
-        )
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
+
+    /// A signed-in GET.
+    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.request("GET", uri, None, Some(&self.cookie)).await
+    }
+
+    /// A signed-in form POST, with the CSRF token added.
+    async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
+        let form = format!("csrf={}&{form}", self.csrf);
+        let (status, _, body) = self
+            .request("POST", uri, Some(&form), Some(&self.cookie))
+            .await;
+        (status, body)
+    }
+}
+
+fn between(text: &str, start: &str, end: &str) -> String {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in page"))
+        + start.len();
+    let len = text[from..].find(end).expect("end");
+    text[from..from + len].to_owned()
 }
 
 #[tokio::test]
@@ -440,4 +542,205 @@ fn html_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('\'', "&#39;")
         .replace('"', "&#34;")
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_forms_need_its_csrf_token() {
+    let app = App::new().await;
+    let (status, headers, _) = app.request("GET", "/cases", None, None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/login");
+    let (status, _, _) = app
+        .request("POST", "/cases/search", Some("q=x"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = app
+        .request("GET", "/cases", None, Some("corridor_session=forged"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a forged session is no session"
+    );
+
+    let cookie = Some(app.cookie.as_str());
+    let (status, _, body) = app
+        .request("POST", "/cases/search", Some("q=x"), cookie)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "missing CSRF token");
+    assert!(body.contains("Form expired"));
+    let (status, _, _) = app
+        .request("POST", "/cases/search", Some("csrf=0000&q=x"), cookie)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "wrong CSRF token");
+    let (other_cookie, _) = app.sign_in_again().await;
+    let stolen = format!("csrf={}&q=x", app.csrf);
+    let (status, _, _) = app
+        .request("POST", "/cases/search", Some(&stolen), Some(&other_cookie))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "another session's token does not fit"
+    );
+}
+
+#[tokio::test]
+async fn wrong_and_unknown_logins_read_the_same() {
+    let app = App::new().await;
+    let (status, _, wrong) = app
+        .request(
+            "POST",
+            "/login",
+            Some("username=casey&password=nope-nope-nope"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, unknown) = app
+        .request(
+            "POST",
+            "/login",
+            Some("username=nobody&password=nope-nope-nope"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.contains("Wrong username or password.")
+            && unknown.contains("Wrong username or password.")
+    );
+    assert!(
+        !wrong.contains("nope-nope-nope"),
+        "the password is not echoed"
+    );
+    assert!(wrong.contains("value=\"casey\""), "the username is kept");
+}
+
+#[tokio::test]
+async fn other_organisations_cases_are_not_found_and_admins_read_no_cases() {
+    let app = App::new().await;
+    let other = corridor_core::Organisation {
+        id: corridor_core::OrgId::random(),
+        name: OrgName::new("Another organisation").expect("name"),
+    };
+    app.corridor
+        .store()
+        .insert_organisation(&other)
+        .await
+        .expect("org");
+    let mut value: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../examples/case.json")).expect("json");
+    value["person"]["names"] =
+        serde_json::json!([{ "text": "Foreign Caseova", "kind": "passport" }]);
+    let foreign = app
+        .corridor
+        .add_case(
+            other.id,
+            CaseInput::from_json(&value.to_string()).expect("valid"),
+        )
+        .await
+        .expect("add");
+    let own = app.add(|_| {}).await;
+    let (status, _, body) = app.get(&format!("/cases/{foreign}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("Foreign Caseova"));
+    let (_, _, list) = app.get("/cases").await;
+    assert!(list.contains(&own.to_string()) && !list.contains("Foreign Caseova"));
+    let (_, body) = app.post("/cases/search", "q=Caseova").await;
+    assert!(
+        !body.contains("Foreign Caseova"),
+        "search sees only what the user may see"
+    );
+    let (_, _, dashboard) = app.get("/").await;
+    assert!(
+        dashboard.contains("1 live cases"),
+        "the dashboard counts only visible cases"
+    );
+
+    let (admin_cookie, _) = app.sign_in("admin").await;
+    let (status, _, _) = app
+        .request("GET", "/cases", None, Some(&admin_cookie))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "admins manage users, not cases"
+    );
+    let (status, _, _) = app
+        .request("GET", &format!("/cases/{own}"), None, Some(&admin_cookie))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_logout_everywhere_ends_them_all() {
+    let app = App::new().await;
+    let (second, second_csrf) = app.sign_in_again().await;
+    let (status, headers, _) = app
+        .request(
+            "POST",
+            "/logout",
+            Some(&format!("csrf={}", app.csrf)),
+            Some(&app.cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .contains("Max-Age=0")
+    );
+    let (status, _, _) = app.get("/cases").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the first session is over");
+    let (status, _, _) = app.request("GET", "/cases", None, Some(&second)).await;
+    assert_eq!(status, StatusCode::OK, "the other session lives");
+    let (third, _) = app.sign_in_again().await;
+    app.request(
+        "POST",
+        "/logout/everywhere",
+        Some(&format!("csrf={second_csrf}")),
+        Some(&second),
+    )
+    .await;
+    for cookie in [&second, &third] {
+        let (status, _, _) = app.request("GET", "/cases", None, Some(cookie)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "every session is over");
+    }
+}
+
+impl App {
+    /// A second sign-in of the caseworker (already enrolled): password, then the current code.
+    async fn sign_in_again(&self) -> (String, String) {
+        let form = format!("username=casey&password={}", urlencode(PASSWORD));
+        let (status, _, body) = self.request("POST", "/login", Some(&form), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let pending = between(&body, "name=\"pending\" value=\"", "\"");
+        // A recovery code: each signs in once (TOTP codes are single-use per 30-second step).
+        let code = self
+            .recovery_codes
+            .lock()
+            .expect("lock")
+            .pop()
+            .expect("a code left");
+        let (status, headers, body) = self
+            .request(
+                "POST",
+                "/login/totp",
+                Some(&format!("pending={pending}&code={code}")),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        let cookie = headers["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .split(';')
+            .next()
+            .expect("pair")
+            .to_owned();
+        let token = cookie.split_once('=').expect("pair").1;
+        (cookie.clone(), corridor_web::auth::csrf_token(token))
+    }
 }

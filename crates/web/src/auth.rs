@@ -1,0 +1,188 @@
+//! Who is asking: the session cookie, the signed-in principal, and CSRF protection.
+//!
+//! The session token lives only in an HttpOnly, SameSite=Strict cookie (Secure behind TLS); the
+//! server keeps its digest. Every form of a signed-in page carries a CSRF token derived from the
+//! session token, which a page of another site can neither read nor compute.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use corridor_app::Principal;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::pages::message;
+use crate::{AppState, MAX_BODY_BYTES};
+
+pub const SESSION_COOKIE: &str = "corridor_session";
+/// The name of the hidden form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// The CSRF token of a session: SHA-256 over a domain prefix and the session token, in hex.
+pub fn csrf_token(session_token: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"corridor/csrf/v1\0")
+        .chain_update(session_token.as_bytes())
+        .finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The signed-in user of a request, put there by [`require_session`].
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub principal: Principal,
+    pub csrf: String,
+    session_token: String,
+}
+
+impl SignedIn {
+    pub fn session_token(&self) -> &str {
+        &self.session_token
+    }
+
+    /// What the page header shows and its forms need.
+    pub fn who(&self, t: &crate::i18n::Translator) -> Who {
+        Who {
+            username: self.principal.username.to_string(),
+            role: t.label("role", self.principal.role.as_str()).to_owned(),
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+/// The signed-in user, as a page shows it.
+pub struct Who {
+    pub username: String,
+    pub role: String,
+    pub csrf: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SignedIn>()
+            .cloned()
+            .ok_or(StatusCode::UNAUTHORIZED)
+    }
+}
+
+/// The client's address (for login throttling); loopback when the server did not record one.
+pub struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+                .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        ))
+    }
+}
+
+/// The value of a cookie in the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+}
+
+/// The `Set-Cookie` value that ends it.
+pub fn cleared_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+/// Lets a request through only with a live session; checks the CSRF token of every POST.
+/// Without a session a page request is sent to the login page; anything else gets 401.
+pub async fn require_session(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let t = &state.t;
+    let now = chrono::Utc::now();
+    let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    let principal = match &token {
+        Some(token) => state.corridor.authenticate(token, now).await.ok(),
+        None => None,
+    };
+    let (Some(token), Some(principal)) = (token, principal) else {
+        if request.method() == Method::GET {
+            let mut response = Redirect::to("/login").into_response();
+            if cookie(request.headers(), SESSION_COOKIE).is_some() {
+                // An expired or ended session: drop the stale cookie.
+                if let Ok(value) = cleared_cookie(state.secure_cookies).parse() {
+                    response.headers_mut().insert(header::SET_COOKIE, value);
+                }
+            }
+            return response;
+        }
+        return message(
+            t,
+            StatusCode::UNAUTHORIZED,
+            "error.signed_out",
+            "error.signed_out_text",
+            "",
+        );
+    };
+    let signed_in = SignedIn {
+        principal,
+        csrf: csrf_token(&token),
+        session_token: token,
+    };
+    let request = if request.method() == Method::POST {
+        match check_csrf(request, &signed_in.csrf).await {
+            Ok(request) => request,
+            Err(status) => {
+                return message(t, status, "error.csrf", "error.csrf_text", "");
+            }
+        }
+    } else {
+        request
+    };
+    let mut request = request;
+    request.extensions_mut().insert(signed_in);
+    next.run(request).await
+}
+
+/// Reads the form body, checks its CSRF field, and puts the body back for the handler.
+async fn check_csrf(request: Request, expected: &str) -> Result<Request, StatusCode> {
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+    let fields: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| StatusCode::BAD_REQUEST)?;
+    let presented = fields
+        .iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.as_bytes())
+        .ok_or(StatusCode::FORBIDDEN)?;
+    if !bool::from(presented.ct_eq(expected.as_bytes())) {
+        return Err(StatusCode::FORBIDDEN);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}

@@ -1,0 +1,248 @@
+//! Signing in: password, then the authenticator code, or, at the first sign-in, enrolment
+//! (QR code, first code, recovery codes shown once). Signing out, here or everywhere.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use corridor_app::{AppError, LoginStep, Session};
+use serde::Deserialize;
+
+use super::render;
+use crate::AppState;
+use crate::auth::{ClientAddr, SignedIn, cleared_cookie, session_cookie};
+use crate::i18n::Translator;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    t: &'a Translator,
+    username: String,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "totp.html")]
+struct TotpPage<'a> {
+    t: &'a Translator,
+    pending: String,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage<'a> {
+    t: &'a Translator,
+    pending: String,
+    secret: String,
+    qr_svg: String,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "recovery.html")]
+struct RecoveryPage<'a> {
+    t: &'a Translator,
+    codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    pending: String,
+    code: String,
+}
+
+pub async fn login_page(State(state): State<AppState>) -> Response {
+    let t = &state.t;
+    render(
+        t,
+        LoginPage {
+            t,
+            username: String::new(),
+            error: None,
+        },
+    )
+}
+
+/// The message key for a refused sign-in. Wrong password and unknown user read the same.
+fn refusal(error: &AppError) -> &'static str {
+    match error {
+        AppError::Throttled => "login.throttled",
+        AppError::LoginExpired => "login.expired",
+        AppError::CodeRefused => "login.code_refused",
+        _ => "login.refused",
+    }
+}
+
+/// Pages of the login flow hold one-time secrets: never cache them.
+fn no_store(html: String, status: StatusCode) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let t = &state.t;
+    let now = chrono::Utc::now();
+    match state
+        .corridor
+        .begin_login(&form.username, &form.password, address, now)
+        .await
+    {
+        Ok(LoginStep::NeedsTotp { pending }) => render(
+            t,
+            TotpPage {
+                t,
+                pending: pending.token().to_owned(),
+                error: None,
+            },
+        ),
+        Ok(LoginStep::NeedsEnrolment { pending, enrolment }) => {
+            let page = EnrolPage {
+                t,
+                pending: pending.token().to_owned(),
+                secret: enrolment.secret_base32().to_owned(),
+                qr_svg: enrolment.qr_svg().to_owned(),
+                error: None,
+            };
+            match page.render() {
+                Ok(html) => no_store(html, StatusCode::OK),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        Err(error) => {
+            let status = match error {
+                AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let page = LoginPage {
+                t,
+                username: form.username,
+                error: Some(t.get(refusal(&error))),
+            };
+            match page.render() {
+                Ok(html) => no_store(html, status),
+                Err(_) => status.into_response(),
+            }
+        }
+    }
+}
+
+/// Sets the session cookie and goes to `to`.
+fn signed_in(state: &AppState, session: &Session, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = session_cookie(session.token(), state.secure_cookies).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm>) -> Response {
+    let t = &state.t;
+    match state
+        .corridor
+        .finish_login(&form.pending, &form.code, chrono::Utc::now())
+        .await
+    {
+        Ok(session) => signed_in(&state, &session, "/"),
+        Err(error) => {
+            let status = match error {
+                AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let key = refusal(&error);
+            // An expired or used-up pending login cannot take another code: start again.
+            if key == "login.expired" {
+                let page = LoginPage {
+                    t,
+                    username: String::new(),
+                    error: Some(t.get(key)),
+                };
+                return page
+                    .render()
+                    .map(|h| no_store(h, status))
+                    .unwrap_or_else(|_| status.into_response());
+            }
+            let page = TotpPage {
+                t,
+                pending: form.pending,
+                error: Some(t.get(key)),
+            };
+            page.render()
+                .map(|h| no_store(h, status))
+                .unwrap_or_else(|_| status.into_response())
+        }
+    }
+}
+
+pub async fn login_enrol(State(state): State<AppState>, Form(form): Form<CodeForm>) -> Response {
+    let t = &state.t;
+    match state
+        .corridor
+        .confirm_enrolment(&form.pending, &form.code, chrono::Utc::now())
+        .await
+    {
+        Ok(enrolled) => {
+            let page = RecoveryPage {
+                t,
+                codes: enrolled
+                    .recovery_codes
+                    .expose()
+                    .map(str::to_owned)
+                    .collect(),
+            };
+            let mut response = match page.render() {
+                Ok(html) => no_store(html, StatusCode::OK),
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+            if let Ok(value) =
+                session_cookie(enrolled.session.token(), state.secure_cookies).parse()
+            {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(error) => {
+            // The enrolment page cannot be shown again without its secret: start over.
+            let status = StatusCode::UNAUTHORIZED;
+            let page = LoginPage {
+                t,
+                username: String::new(),
+                error: Some(t.get(refusal(&error))),
+            };
+            page.render()
+                .map(|h| no_store(h, status))
+                .unwrap_or_else(|_| status.into_response())
+        }
+    }
+}
+
+fn signed_out(state: &AppState) -> Response {
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(value) = cleared_cookie(state.secure_cookies).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn logout(State(state): State<AppState>, who: SignedIn) -> Response {
+    if let Err(error) = state.corridor.logout(who.session_token()).await {
+        tracing::warn!(%error, "logout failed");
+    }
+    signed_out(&state)
+}
+
+pub async fn logout_everywhere(State(state): State<AppState>, who: SignedIn) -> Response {
+    if let Err(error) = state.corridor.logout_everywhere(who.principal.user).await {
+        tracing::warn!(%error, "logout everywhere failed");
+    }
+    signed_out(&state)
+}
