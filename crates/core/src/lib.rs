@@ -13,6 +13,7 @@ mod enums;
 mod serde_error;
 mod text;
 
+pub mod audit;
 pub mod case;
 pub mod claim;
 pub mod date;
@@ -25,6 +26,10 @@ pub mod risk;
 pub mod us_status;
 pub mod workflow;
 
+pub use audit::{
+    Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,
+    BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
+};
 pub use case::Case;
 pub use claim::{
     Claim, ClaimError, ClaimGroup, Confidence, EvidenceLink, EvidenceLinkError, FactKey,
