@@ -2,7 +2,7 @@
 
 use corridor_core::{Custody, RiskLevel, Stage};
 use corridor_crypto::{KdfParams, RootKey};
-use corridor_store::{CaseFilter, Page, Snapshot, Store, StoreError, StoredCase};
+use corridor_store::{CaseFilter, CaseStore, Page, Snapshot, Store, StoreError, StoredCase};
 
 use crate::support::{Spec, at, date, hearing, organisation, root_key};
 

@@ -1,6 +1,6 @@
 //! SQLite's own checks: what it refuses to open, and what its files hold.
 
-use corridor_store::{SqliteStore, Store, StoreError};
+use corridor_store::{CaseStore, SqliteStore, StoreError};
 
 use crate::support::TestSqlite;
 

@@ -8,7 +8,8 @@ use corridor_core::{
 };
 use corridor_crypto::{CaseKey, FieldAddress, KdfParams, RootKey};
 use corridor_store::{
-    CaseColumns, CaseRecord, ClaimRow, HearingRow, PostgresStore, SealedCase, SqliteStore, Store,
+    CaseColumns, CaseRecord, CaseStore, ClaimRow, HearingRow, PostgresStore, SealedCase,
+    SqliteStore,
 };
 
 pub struct TestSqlite {
