@@ -288,8 +288,9 @@ impl fmt::Debug for AuditEvent {
     }
 }
 
-/// Where a chain ends: the seq and hash of its last entry ([`ChainHead::GENESIS`] when empty).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a chain ends: the seq and hash of its last entry ([`ChainHead::GENESIS`] when empty,
+/// which is also the default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChainHead {
     pub seq: u64,
     pub hash: [u8; 32],

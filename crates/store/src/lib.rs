@@ -17,11 +17,12 @@ mod shared;
 mod sqlite;
 
 pub use accounts::AccountStore;
-pub use audit::AuditStore;
+pub use audit::{AuditStore, SealHead};
 pub use error::{Result, StoreError};
 pub use model::{
-    CaseColumns, CaseFilter, CaseListRow, CaseRecord, ClaimRow, HearingRow, Page, SealedCase,
-    SealedNames, Snapshot, StageChange, StoredCase, Tombstone,
+    AuditChain, AuditFilter, AuditHeadRow, CaseColumns, CaseFilter, CaseListRow, CaseRecord,
+    ClaimRow, HearingRow, Page, SealedCase, SealedNames, Snapshot, StageChange, StoredCase,
+    Tombstone, UnreadableAuditRow,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

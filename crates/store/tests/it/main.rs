@@ -1,10 +1,17 @@
 //! The store's one test binary: the conformance suite, run against SQLite always and against
 //! PostgreSQL when `CORRIDOR_TEST_PG_URL` is set, plus each engine's own checks.
 
+mod audit;
 mod conformance;
 mod postgres;
 mod sqlite;
 mod support;
+
+/// Every conformance check, whichever file it lives in.
+mod checks {
+    pub use crate::audit::*;
+    pub use crate::conformance::*;
+}
 
 /// Expands each conformance check into one test per engine.
 macro_rules! conformance_suite {
@@ -14,7 +21,7 @@ macro_rules! conformance_suite {
                 #[tokio::test]
                 async fn $check() {
                     let store = crate::support::TestSqlite::new().await;
-                    crate::conformance::$check(&store.store).await;
+                    crate::checks::$check(&store.store).await;
                 }
             )*
         }
@@ -23,7 +30,7 @@ macro_rules! conformance_suite {
                 #[tokio::test]
                 async fn $check() {
                     let Some(store) = crate::support::TestPostgres::new().await else { return };
-                    crate::conformance::$check(&store.store).await;
+                    crate::checks::$check(&store.store).await;
                     store.drop_schema().await;
                 }
             )*
@@ -42,4 +49,9 @@ conformance_suite!(
     stage_changes_are_compare_and_set_and_recorded,
     purge_leaves_only_a_tombstone,
     snapshot_loads_into_an_empty_store_only,
+    audit_entries_round_trip_exactly,
+    invalid_audit_events_are_refused_without_a_trace,
+    audit_filters_narrow_newest_first,
+    concurrent_appends_make_one_gapless_chain,
+    snapshot_round_trip_keeps_the_chain_verifiable,
 );
