@@ -1,4 +1,4 @@
-use corridor_core::{CaseId, InputError, ProgramSlug, TransitionError};
+use corridor_core::{CaseId, ChainBreak, InputError, ProgramSlug, TransitionError};
 use corridor_crypto::CryptoError;
 use corridor_store::StoreError;
 
@@ -29,6 +29,9 @@ pub enum AppError {
         column: &'static str,
         reason: String,
     },
+    /// The audit log failed verification; the message names the first bad entry.
+    #[error("{0}")]
+    AuditBroken(ChainBreak),
     #[error("{0}")]
     Store(StoreError),
     #[error("{0}")]

@@ -4,6 +4,7 @@
 //! A [`Corridor`] exists only unsealed: it holds the root key (derived from the passphrase) and
 //! the in-memory name index built from the opened names.
 
+mod audit;
 mod backup;
 mod cases;
 pub mod demo;

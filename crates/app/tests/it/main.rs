@@ -1,6 +1,7 @@
 //! The use cases against a real SQLite store: sealing, crypto-shredding, the name index, the
 //! workflow. (The store's own behaviour is covered by its conformance suite.)
 
+mod audit;
 mod cases;
 mod sealing;
 mod support;
