@@ -1,5 +1,6 @@
 use corridor_core::{
-    CaseId, InputError, OrgId, Permission, ProgramSlug, TransitionError, UserId, UsernameError,
+    CaseId, ChainBreak, InputError, OrgId, Permission, ProgramSlug, TransitionError, UserId,
+    UsernameError,
 };
 use corridor_crypto::{CryptoError, PasswordPolicyError};
 use corridor_store::StoreError;
@@ -31,6 +32,9 @@ pub enum AppError {
         column: &'static str,
         reason: String,
     },
+    /// The audit log failed verification; the message names the first bad entry.
+    #[error("{0}")]
+    AuditBroken(ChainBreak),
     #[error("{0}")]
     Store(StoreError),
     #[error("{0}")]

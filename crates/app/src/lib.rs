@@ -5,6 +5,7 @@
 //! the in-memory name index built from the opened names.
 
 mod accounts;
+mod audit;
 mod backup;
 mod cases;
 mod dashboard;

@@ -1,7 +1,9 @@
 //! Turning a [`Case`] into what the store holds and back. This module is the one place that
 //! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
 
-use corridor_core::{Case, CaseId, Claim, NameSet, Person, RussiaRisk, UsStatus, UserId};
+use corridor_core::{
+    Case, CaseId, ChainHead, Claim, NameSet, Person, RussiaRisk, UsStatus, UserId,
+};
 use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, TotpSecret, WrappedKey, Zeroizing};
 use corridor_store::{CaseColumns, CaseRecord, ClaimRow, HearingRow, SealedCase};
 use serde::Serialize;
@@ -10,6 +12,21 @@ use serde::de::DeserializeOwned;
 use crate::error::{AppError, Result};
 
 const CASES: &str = "cases";
+
+/// The audit log's head (seq and hash of its last entry) is sealed under the root key, so that
+/// whoever can write to the database without knowing the passphrase cannot cut entries from the
+/// end of the log, or rewrite it with recomputed hashes, unnoticed.
+const AUDIT_HEAD: FieldAddress<'static> = FieldAddress::new("audit_head", "seal", "1");
+
+pub(crate) fn seal_audit_head(root: &RootKey, head: &ChainHead) -> Sealed {
+    root.seal(AUDIT_HEAD, &head.to_bytes())
+}
+
+/// The head a seal holds; `None` if it does not open under this root key or is malformed.
+pub(crate) fn open_audit_head(root: &RootKey, seal: &Sealed) -> Option<ChainHead> {
+    let bytes = root.open(AUDIT_HEAD, seal).ok()?;
+    ChainHead::from_bytes(&bytes)
+}
 
 /// Seals a case under a fresh data key wrapped by the root key.
 pub(crate) fn seal_case(root: &RootKey, case: &Case) -> CaseRecord {

@@ -113,6 +113,7 @@ macro_rules! check_string_enums {
 
 #[cfg(test)]
 mod tests {
+    use crate::audit::{AuditAction, AuditOutcome};
     use crate::claim::{Confidence, SourceKind};
     use crate::person::{CanadianStatus, Gender, NameKind, Relation, Script};
     use crate::program::Pathway;
@@ -145,6 +146,8 @@ mod tests {
             Confidence,
             Stage,
             Pathway,
+            AuditAction,
+            AuditOutcome,
         );
     }
 

@@ -14,6 +14,7 @@ mod serde_error;
 mod text;
 
 pub mod access;
+pub mod audit;
 pub mod case;
 pub mod claim;
 pub mod date;
@@ -27,6 +28,10 @@ pub mod us_status;
 pub mod workflow;
 
 pub use access::{PERMISSIONS, Permission, Role, User, Username, UsernameError};
+pub use audit::{
+    Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,
+    BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
+};
 pub use case::Case;
 pub use claim::{
     Claim, ClaimError, ClaimGroup, Confidence, EvidenceLink, EvidenceLinkError, FactKey,

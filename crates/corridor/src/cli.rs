@@ -63,6 +63,9 @@ pub enum Command {
     },
     /// Without a subcommand: a throw-away store with 1,000 synthetic cases, served locally.
     Demo(DemoArgs),
+    /// Check and read the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +115,30 @@ pub enum CaseCommand {
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain against its sealed head: exit 0 if intact, 1 naming the first bad
+    /// entry.
+    Verify,
+    /// List entries, newest first.
+    List {
+        /// Only entries about this case.
+        #[arg(long, value_name = "ID")]
+        case: Option<String>,
+        /// Only entries of this action, e.g. case_read.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries of this actor: user:<uuid>, token:<id>, operator, public or anonymous.
+        #[arg(long)]
+        actor: Option<String>,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
     },
 }
 

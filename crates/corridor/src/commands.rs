@@ -5,12 +5,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use corridor_app::{CaseView, Corridor, demo, programs};
-use corridor_core::{CaseId, CaseInput, OrgName};
+use corridor_core::{AuditEntry, CaseId, CaseInput, OrgName, audit::hex};
 use corridor_crypto::KdfParams;
-use corridor_store::{CaseFilter, Page};
+use corridor_store::{AuditFilter, CaseFilter, Page};
 
 use crate::Failure;
-use crate::cli::{CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs};
+use crate::cli::{AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs};
 use crate::datadir;
 use crate::output::out;
 use crate::passphrase;
@@ -327,6 +327,83 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             result
         }
     }
+}
+
+pub async fn audit(global: &Global, command: AuditCommand) -> Result<(), Failure> {
+    match command {
+        AuditCommand::Verify => {
+            // Unsealed first: only someone who may open the store checks its log, and the
+            // log's head is sealed under the root key.
+            let corridor = unseal(global).await?;
+            let verified = corridor.verify_audit().await;
+            corridor.close().await;
+            let summary = verified?;
+            println!(
+                "audit log intact: {} entries, head {}",
+                summary.entries,
+                hex(&summary.head)
+            );
+        }
+        AuditCommand::List {
+            case,
+            action,
+            actor,
+            limit,
+            json,
+        } => {
+            let filter = AuditFilter {
+                case: case.as_deref().map(parse_case_id).transpose()?,
+                action: action
+                    .map(|a| a.parse())
+                    .transpose()
+                    .map_err(|e| Failure::usage(format!("--action: {e}")))?,
+                actor: actor
+                    .map(|a| a.parse())
+                    .transpose()
+                    .map_err(|e| Failure::usage(format!("--actor: {e}")))?,
+                ..AuditFilter::default()
+            };
+            let corridor = unseal(global).await?;
+            let entries = corridor.audit_log(&filter, Page::new(0, limit)).await;
+            corridor.close().await;
+            let entries = entries?;
+            if json {
+                print_json(&entries)?;
+            } else {
+                for entry in &entries {
+                    println!("{}", describe_entry(entry));
+                }
+                eprintln!("{} entries", entries.len());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line per entry: seq, time, action, outcome, actor, then whatever else it names.
+fn describe_entry(entry: &AuditEntry) -> String {
+    let e = &entry.event;
+    let mut line = format!(
+        "{:>6}  {}  {:<20} {:<7}  {}",
+        entry.seq,
+        e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+        e.action.as_str(),
+        e.outcome.as_str(),
+        e.actor
+    );
+    if let Some(organisation) = e.organisation {
+        line.push_str(&format!("  organisation={organisation}"));
+    }
+    if let Some(case) = e.case {
+        line.push_str(&format!("  case={case}"));
+    }
+    if let Some(subject) = &e.subject {
+        line.push_str(&format!("  subject={subject}"));
+    }
+    if let Some(address) = &e.address {
+        line.push_str(&format!("  address={address}"));
+    }
+    line
 }
 
 fn today() -> chrono::NaiveDate {

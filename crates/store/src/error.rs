@@ -25,6 +25,8 @@ pub enum StoreError {
         column: &'static str,
         reason: String,
     },
+    #[error("{0}; nothing was recorded")]
+    InvalidAuditEvent(#[from] corridor_core::AuditEventError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -20,11 +20,12 @@ pub use accounts::{
     AccountSnapshot, AccountStore, CaseShare, LoginAttempt, PendingLoginRow, RecoveryCodeRow,
     SessionRow, TotpEnrolment, UserRecord,
 };
-pub use audit::AuditStore;
+pub use audit::{AuditStore, SealHead};
 pub use error::{Result, StoreError};
 pub use model::{
-    CaseColumns, CaseCounts, CaseFilter, CaseListRow, CaseOrder, CaseRecord, ClaimRow, HearingRow,
-    Page, SealedCase, SealedNames, Snapshot, StageChange, StoredCase, Tombstone, UpcomingRemoval,
+    AuditChain, AuditFilter, AuditHeadRow, CaseColumns, CaseCounts, CaseFilter, CaseListRow,
+    CaseOrder, CaseRecord, ClaimRow, HearingRow, Page, SealedCase, SealedNames, Snapshot,
+    StageChange, StoredCase, Tombstone, UnreadableAuditRow, UpcomingRemoval,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

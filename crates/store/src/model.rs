@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use corridor_core::{
-    CaseId, ClaimId, Custody, HearingKind, OrgId, Organisation, ProceedingsStage, ProgramSlug,
-    RiskLevel, Stage,
+    Actor, AuditAction, AuditEntry, AuditOutcome, CaseId, ChainHead, ClaimId, Custody, HearingKind,
+    OrgId, Organisation, ProceedingsStage, ProgramSlug, RiskLevel, Stage,
 };
 use corridor_crypto::{KeyringHeader, Sealed, WrappedKey};
 
@@ -166,6 +166,43 @@ impl Page {
     }
 }
 
+/// Which audit entries to list. Every field narrows; the default lists every entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<Actor>,
+    pub organisation: Option<OrgId>,
+    pub case: Option<CaseId>,
+    pub action: Option<AuditAction>,
+    pub outcome: Option<AuditOutcome>,
+}
+
+/// The `audit_head` row: where the chain ends, and the app's seal over that head (`None`
+/// until the first entry). The default is the head of the empty log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditHeadRow {
+    pub head: ChainHead,
+    pub seal: Option<Sealed>,
+}
+
+/// A stored audit row that is not a valid entry: a column was changed outside Corridor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnreadableAuditRow {
+    /// The row's seq column as stored (which may itself be the column at fault).
+    pub seq: i64,
+    pub column: &'static str,
+}
+
+/// The audit log as stored, for verification, read in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditChain {
+    /// The entries, oldest first, up to the first row that cannot be read.
+    pub entries: Vec<AuditEntry>,
+    /// That row, if any; the rows after it are not read.
+    pub unreadable: Option<UnreadableAuditRow>,
+    /// The head row; `None` if it is missing or cannot be read.
+    pub head: Option<AuditHeadRow>,
+}
+
 /// A consistent copy of the whole store, still sealed: what a backup holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -175,4 +212,7 @@ pub struct Snapshot {
     pub stage_changes: Vec<StageChange>,
     /// Users, recovery codes and case shares (not sessions: a restore signs everybody out).
     pub accounts: crate::AccountSnapshot,
+    /// The whole audit log, oldest first, exactly as stored, so a restored chain verifies.
+    pub audit_log: Vec<AuditEntry>,
+    pub audit_head: AuditHeadRow,
 }

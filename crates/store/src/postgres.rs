@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 
 use crate::meta::{self, Found};
 
@@ -79,6 +79,16 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+
+    /// TIMESTAMPTZ holds whole microseconds, one value per instant: stored as is.
+    fn audit_time_to_column(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        at
+    }
+
+    fn audit_time_from_row(row: &PgRow) -> Option<chrono::DateTime<chrono::Utc>> {
+        use sqlx::Row;
+        row.try_get("at").ok()
     }
 
     /// Best effort: let VACUUM reclaim the dead row that held the purged key. PostgreSQL does

@@ -82,8 +82,9 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.organisation_id, c.program, c.sta
      c.updated_at";
 
 /// Expands `impl CaseStore for $store` over the engine `$db`. `$store` must have a `pool` field
-/// and the inherent methods `begin_snapshot` and `after_purge`, and the module must also invoke
-/// `impl_account_store!`, whose `account_sql` module snapshots and restores the accounts.
+/// and the inherent methods `begin_snapshot` and `after_purge`, and `impl_account_store!` and
+/// `impl_audit_store!` must be expanded beside it: snapshots carry the accounts and the audit log
+/// through their `account_sql` and `audit_sql` modules.
 macro_rules! impl_sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
         use async_trait::async_trait;
@@ -731,15 +732,31 @@ macro_rules! impl_sql_store {
                 .map(stage_change_from_row)
                 .collect::<Result<Vec<_>>>()?;
                 let accounts = account_sql::read_snapshot(&mut tx).await?;
+                let audit = audit_sql::read_chain(&mut tx).await?;
+                if let Some(row) = audit.unreadable {
+                    return Err(row.into());
+                }
+                let audit_head = audit.head.ok_or_else(|| {
+                    $crate::audit::corrupt_head("singleton", "missing or not readable")
+                })?;
                 tx.commit().await?;
-                Ok(Snapshot { keyring, organisations, cases, stage_changes, accounts })
+                Ok(Snapshot {
+                    keyring,
+                    organisations,
+                    cases,
+                    stage_changes,
+                    accounts,
+                    audit_log: audit.entries,
+                    audit_head,
+                })
             }
 
             async fn load_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 let existing: i64 = sqlx::query(
                     "SELECT (SELECT COUNT(*) FROM keyring) + (SELECT COUNT(*) FROM organisations) \
-                     + (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM tombstones)",
+                     + (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM tombstones) \
+                     + (SELECT COUNT(*) FROM audit_log)",
                 )
                 .fetch_one(&mut *tx)
                 .await?
@@ -765,6 +782,10 @@ macro_rules! impl_sql_store {
                     insert_stage_change(&mut tx, change).await?;
                 }
                 account_sql::load_snapshot(&mut tx, &snapshot.accounts).await?;
+                // Verbatim, seqs and hashes and the head's seal included, so the restored
+                // chain verifies as the original did.
+                audit_sql::insert_entries(&mut tx, &snapshot.audit_log).await?;
+                audit_sql::write_head(&mut tx, &snapshot.audit_head).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -5,12 +5,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
 
 use crate::meta::{self, Found};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const AUDIT_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
 /// A Corridor store in one SQLite file.
 pub struct SqliteStore {
@@ -95,6 +98,23 @@ impl SqliteStore {
     /// SQLite gives a read transaction a consistent snapshot in WAL mode.
     async fn begin_snapshot(&self) -> crate::Result<sqlx::Transaction<'_, sqlx::Sqlite>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// Audit times are stored as fixed-width UTC text with microseconds, e.g.
+    /// `2026-01-01T12:00:00.000000Z`: one spelling per instant (sqlx's own format admits
+    /// several, such as `-00:00` for `+00:00`), so no changed byte leaves a time as it was.
+    fn audit_time_to_column(at: chrono::DateTime<chrono::Utc>) -> String {
+        at.format(AUDIT_TIME_FORMAT).to_string()
+    }
+
+    /// The time in the `at` column, if it is in exactly the form `audit_time_to_column` writes.
+    fn audit_time_from_row(row: &SqliteRow) -> Option<chrono::DateTime<chrono::Utc>> {
+        use sqlx::Row;
+        let text: String = row.try_get("at").ok()?;
+        let at = chrono::NaiveDateTime::parse_from_str(&text, AUDIT_TIME_FORMAT)
+            .ok()?
+            .and_utc();
+        (Self::audit_time_to_column(at) == text).then_some(at)
     }
 
     /// Moves the WAL into the main file and empties it, so the purged key's old page images

@@ -34,7 +34,7 @@ fn canary() -> String {
     format!("Qzcanary{}", uuid_fragment())
 }
 
-fn uuid_fragment() -> String {
+pub fn uuid_fragment() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
@@ -117,7 +117,7 @@ fn canary_is_nowhere_in_a_pg_dump() {
 }
 
 /// The same server URL with another database name.
-fn with_database(url: &str, database: &str) -> String {
+pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),

@@ -2,6 +2,7 @@
 //! PostgreSQL when `CORRIDOR_TEST_PG_URL` is set, plus each engine's own checks.
 
 mod accounts;
+mod audit;
 mod conformance;
 mod postgres;
 mod sqlite;
@@ -10,6 +11,7 @@ mod support;
 /// Every conformance check, whichever file it lives in.
 mod checks {
     pub use crate::accounts::*;
+    pub use crate::audit::*;
     pub use crate::conformance::*;
 }
 
@@ -63,4 +65,9 @@ conformance_suite!(
     login_failures_are_counted_per_key_until_a_success,
     cases_are_shared_with_organisations_until_unshared_or_purged,
     snapshots_carry_accounts_but_not_sessions,
+    audit_entries_round_trip_exactly,
+    invalid_audit_events_are_refused_without_a_trace,
+    audit_filters_narrow_newest_first,
+    concurrent_appends_make_one_gapless_chain,
+    snapshot_round_trip_keeps_the_chain_verifiable,
 );
