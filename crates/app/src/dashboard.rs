@@ -50,6 +50,12 @@ impl Corridor {
     /// all of them over the cases `who` may see.
     pub async fn dashboard(&self, who: &Principal, today: NaiveDate) -> Result<Dashboard> {
         who.require(corridor_core::Permission::CaseList)?;
+        self.audit(crate::visibility::event(
+            who,
+            corridor_core::AuditAction::CaseListed,
+            corridor_core::AuditOutcome::Allowed,
+        ))
+        .await?;
         let until = today + Duration::days(LOOKAHEAD_DAYS);
         let visible = CaseFilter {
             visible_to: Some(who.organisation),

@@ -19,6 +19,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
+use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome};
 use corridor_core::{User, Username};
 use corridor_crypto::{
     RecoveryCodeHash, SecretToken, TokenDigest, TokenPurpose, TotpSecret, Zeroizing, totp_qr_svg,
@@ -150,10 +151,90 @@ enum KeyKind {
 }
 
 impl Corridor {
+    /// Checks the password; the second factor comes next. A refusal is audited (without the
+    /// typed username, which may be anything, even a password typed in the wrong field).
+    pub async fn begin_login(
+        &self,
+        username: &str,
+        password: &str,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<LoginStep> {
+        let result = self
+            .begin_login_unaudited(username, password, address, now)
+            .await;
+        if let Err(error) = &result {
+            // The address is kept out of the log, as out of the throttling counters: staff
+            // addresses are personal data, and the counters already act on repeat offenders.
+            self.audit_login_failure(error, now).await?;
+        }
+        result
+    }
+
+    /// Takes the TOTP or recovery code and opens a session; both outcomes are audited.
+    pub async fn finish_login(
+        &self,
+        pending: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let result = self.finish_login_unaudited(pending, code, now).await;
+        match &result {
+            Ok(session) => {
+                self.audit_login_success(session, AuditAction::LoginSucceeded, now)
+                    .await?
+            }
+            Err(error) => self.audit_login_failure(error, now).await?,
+        }
+        result
+    }
+
+    /// Confirms TOTP enrolment with the first code; audited as an enrolment and a sign-in.
+    pub async fn confirm_enrolment(
+        &self,
+        pending: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Enrolled> {
+        let result = self.confirm_enrolment_unaudited(pending, code, now).await;
+        match &result {
+            Ok(enrolled) => {
+                self.audit_login_success(&enrolled.session, AuditAction::TotpEnrolled, now)
+                    .await?;
+                self.audit_login_success(&enrolled.session, AuditAction::LoginSucceeded, now)
+                    .await?;
+            }
+            Err(error) => self.audit_login_failure(error, now).await?,
+        }
+        result
+    }
+
+    async fn audit_login_success(
+        &self,
+        session: &Session,
+        action: AuditAction,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let who = session.principal();
+        let event = AuditEvent::new(now, Actor::User(who.user), action, AuditOutcome::Allowed)
+            .with_organisation(who.organisation)
+            .with_subject(who.user.to_string());
+        self.audit(event).await.map(|_| ())
+    }
+
+    async fn audit_login_failure(&self, error: &AppError, now: DateTime<Utc>) -> Result<()> {
+        let outcome = match error {
+            AppError::Throttled => AuditOutcome::Denied,
+            _ => AuditOutcome::Failed,
+        };
+        let event = AuditEvent::new(now, Actor::Anonymous, AuditAction::LoginFailed, outcome);
+        self.audit(event).await.map(|_| ())
+    }
+
     /// Checks a username and password. Unknown username, wrong password and disabled account
     /// all give [`AppError::LoginRefused`], after the same Argon2id work; past the throttling
     /// limits every attempt gives [`AppError::Throttled`] without checking anything.
-    pub async fn begin_login(
+    async fn begin_login_unaudited(
         &self,
         username: &str,
         password: &str,
@@ -222,7 +303,7 @@ impl Corridor {
 
     /// Completes a login with an authenticator code or an unused recovery code. A code is
     /// accepted once: a replayed TOTP code, even within its 30 seconds, is refused.
-    pub async fn finish_login(
+    async fn finish_login_unaudited(
         &self,
         pending: &str,
         code: &str,
@@ -269,7 +350,7 @@ impl Corridor {
 
     /// Completes a first login: checks the first code from the newly set-up authenticator,
     /// marks TOTP enrolled, and returns the session with ten recovery codes, shown only now.
-    pub async fn confirm_enrolment(
+    async fn confirm_enrolment_unaudited(
         &self,
         pending: &str,
         code: &str,

@@ -41,6 +41,17 @@ impl Corridor {
     }
 
     /// Ends one session. An unknown token is not an error: the result is the same.
+    /// Ends `who`'s session `token`, audited.
+    pub async fn sign_out(&self, who: &crate::Principal, token: &str) -> Result<()> {
+        self.logout(token).await?;
+        let event = crate::visibility::event(
+            who,
+            corridor_core::AuditAction::Logout,
+            corridor_core::AuditOutcome::Allowed,
+        );
+        self.audit(event).await.map(|_| ())
+    }
+
     pub async fn logout(&self, token: &str) -> Result<()> {
         if let Some(digest) = TokenDigest::of_presented(TokenPurpose::Session, token)
             && self.store.delete_session(&digest).await?
@@ -53,6 +64,13 @@ impl Corridor {
     /// Ends every session and pending login of `user`; returns how many sessions ended.
     pub async fn logout_everywhere(&self, user: UserId) -> Result<u64> {
         let ended = self.store.delete_user_sessions(user).await?;
+        let event = corridor_core::AuditEvent::new(
+            Utc::now(),
+            corridor_core::Actor::User(user),
+            corridor_core::AuditAction::LogoutEverywhere,
+            corridor_core::AuditOutcome::Allowed,
+        );
+        self.audit(event).await?;
         tracing::info!(user = %user, ended, "logged out everywhere");
         Ok(ended)
     }

@@ -3,13 +3,37 @@
 //! role table gives. A case the user may not see is reported as not found, so that its
 //! existence is not revealed.
 
-use corridor_core::{CaseId, Permission};
+use chrono::Utc;
+use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Permission};
 use corridor_store::{CaseFilter, Page};
 
 use crate::accounts::Principal;
 use crate::{AppError, CaseSummary, CaseView, Corridor, Result};
 
+/// An audit event for something `who` did.
+pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome) -> AuditEvent {
+    AuditEvent::new(Utc::now(), Actor::User(who.user), action, outcome)
+        .with_organisation(who.organisation)
+}
+
 impl Corridor {
+    /// Records a refusal (missing permission, or a case of another organisation) and passes
+    /// the error on.
+    async fn refused<T>(
+        &self,
+        who: &Principal,
+        action: AuditAction,
+        case: Option<CaseId>,
+        error: AppError,
+    ) -> Result<T> {
+        let mut denied = event(who, action, AuditOutcome::Denied);
+        if let Some(case) = case {
+            denied = denied.with_case(case);
+        }
+        self.audit(denied).await?;
+        Err(error)
+    }
+
     /// The cases `who` may see that match the filter: the total and one page.
     pub async fn cases_for(
         &self,
@@ -17,30 +41,67 @@ impl Corridor {
         filter: &CaseFilter,
         page: Page,
     ) -> Result<(u64, Vec<CaseSummary>)> {
-        who.require(Permission::CaseList)?;
+        if let Err(error) = who.require(Permission::CaseList) {
+            return self
+                .refused(who, AuditAction::CaseListed, None, error)
+                .await;
+        }
         let filter = CaseFilter {
             visible_to: Some(who.organisation),
             ..filter.clone()
         };
         let total = self.count_cases(&filter).await?;
         let cases = self.list_cases(&filter, page).await?;
+        self.audit(event(who, AuditAction::CaseListed, AuditOutcome::Allowed))
+            .await?;
         Ok((total, cases))
     }
 
     /// Case ids whose names match `query`, for a user allowed to search (narrowed to what the
     /// user may see by [`Corridor::cases_for`]).
-    pub fn search_for(&self, who: &Principal, query: &str, limit: usize) -> Result<Vec<CaseId>> {
-        who.require(Permission::CaseSearch)?;
+    /// The search term itself is never recorded.
+    pub async fn search_for(
+        &self,
+        who: &Principal,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<CaseId>> {
+        if let Err(error) = who.require(Permission::CaseSearch) {
+            return self
+                .refused(who, AuditAction::CaseSearched, None, error)
+                .await;
+        }
+        self.audit(event(who, AuditAction::CaseSearched, AuditOutcome::Allowed))
+            .await?;
         Ok(self.search_names(query, limit))
     }
 
     /// One case, opened, if `who` may read it.
     pub async fn case_for(&self, who: &Principal, id: CaseId) -> Result<CaseView> {
-        who.require(Permission::CaseRead)?;
-        if !self.organisation_may_see(who, id).await? {
-            tracing::info!(user = %who.user, case = %id, "refused: case of another organisation");
-            return Err(AppError::CaseNotFound(id));
+        if let Err(error) = who.require(Permission::CaseRead) {
+            return self
+                .refused(who, AuditAction::CaseRead, Some(id), error)
+                .await;
         }
-        self.case(id).await
+        let visible = match self.organisation_may_see(who, id).await {
+            Ok(visible) => visible,
+            Err(AppError::CaseNotFound(_)) => false,
+            Err(other) => return Err(other),
+        };
+        if !visible {
+            tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
+            return self
+                .refused(
+                    who,
+                    AuditAction::CaseRead,
+                    Some(id),
+                    AppError::CaseNotFound(id),
+                )
+                .await;
+        }
+        let case = self.case(id).await?;
+        self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(case)
     }
 }

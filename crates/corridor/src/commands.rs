@@ -5,7 +5,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use corridor_app::{CaseView, Corridor, demo, programs};
-use corridor_core::{AuditEntry, CaseId, CaseInput, OrgName, audit::hex};
+use corridor_core::{
+    Actor, AuditAction, AuditEntry, AuditEvent, AuditOutcome, CaseId, CaseInput, OrgName,
+    audit::hex,
+};
 use corridor_crypto::KdfParams;
 use corridor_store::{AuditFilter, CaseFilter, Page};
 
@@ -139,6 +142,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 .add_case(organisation.id, input)
                 .await
                 .map_err(|e| Failure::failed(format!("{e}; nothing was stored")))?;
+            audit_operator(&corridor, AuditAction::CaseCreated, Some(id)).await?;
             out!("{id}")?;
             corridor.close().await;
         }
@@ -147,6 +151,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
             let cases = corridor
                 .list_cases(&CaseFilter::default(), Page::ALL)
                 .await?;
+            audit_operator(&corridor, AuditAction::CaseListed, None).await?;
             if json {
                 print_json(&cases)?;
             } else {
@@ -167,7 +172,9 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
         CaseCommand::Show { id, json } => {
             let id = parse_case_id(&id)?;
             let corridor = unseal(global).await?;
-            match corridor.case(id).await? {
+            let case = corridor.case(id).await?;
+            audit_operator(&corridor, AuditAction::CaseRead, Some(id)).await?;
+            match case {
                 CaseView::Live(case) if json => print_json(&case)?,
                 CaseView::Live(case) => out!("{}", crate::show::describe(&case).trim_end())?,
                 CaseView::Purged(t) if json => print_json(&serde_json::json!({
@@ -193,6 +200,7 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 }
             }
             let tombstone = corridor.purge(id).await?;
+            audit_operator(&corridor, AuditAction::CasePurged, Some(id)).await?;
             out!("purged {} at {}", tombstone.id, tombstone.purged_at)?;
             corridor.close().await;
         }
@@ -204,8 +212,13 @@ pub async fn backup(global: &Global, out: &Path) -> Result<(), Failure> {
     // The passphrase is checked so that a backup is known to be openable when it is made.
     let corridor = unseal(global).await?;
     let summary = corridor_app::backup_to_file(corridor.store().as_ref(), out).await;
+    let audited = match &summary {
+        Ok(_) => audit_operator(&corridor, AuditAction::BackupWritten, None).await,
+        Err(_) => Ok(()),
+    };
     corridor.close().await;
     let summary = summary?;
+    audited?;
     out!(
         "Backup written to {} ({} cases, {} tombstones), still sealed.",
         out.display(),
@@ -230,9 +243,12 @@ pub async fn restore(global: &Global, file: &Path) -> Result<(), Failure> {
     programs::write_default_programs(&programs_dir)
         .map_err(|e| Failure::failed(format!("cannot write {}: {e}", programs_dir.display())))?;
     let store = datadir::open(global).await?;
-    let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await;
-    store.close().await;
-    let summary = summary?;
+    let summary = corridor_app::restore_snapshot(store.as_ref(), &snapshot).await?;
+    let programs = programs::load_programs(&programs_dir)?;
+    let corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
+    let audited = audit_operator(&corridor, AuditAction::BackupRestored, None).await;
+    corridor.close().await;
+    audited?;
     out!(
         "Restored {} cases and {} tombstones into {}.",
         summary.live_cases,
@@ -404,6 +420,25 @@ fn describe_entry(entry: &AuditEntry) -> String {
         line.push_str(&format!("  address={address}"));
     }
     line
+}
+
+/// Records what the operator (the holder of the passphrase, at the command line) did.
+async fn audit_operator(
+    corridor: &Corridor,
+    action: AuditAction,
+    case: Option<CaseId>,
+) -> Result<(), Failure> {
+    let mut event = AuditEvent::new(
+        chrono::Utc::now(),
+        Actor::Operator,
+        action,
+        AuditOutcome::Allowed,
+    );
+    if let Some(case) = case {
+        event = event.with_case(case);
+    }
+    corridor.audit(event).await?;
+    Ok(())
 }
 
 fn today() -> chrono::NaiveDate {

@@ -157,6 +157,16 @@ pub async fn require_session(
         match check_csrf(request, &signed_in.csrf).await {
             Ok(request) => request,
             Err(status) => {
+                let denied = corridor_core::AuditEvent::new(
+                    now,
+                    corridor_core::Actor::User(signed_in.principal.user),
+                    corridor_core::AuditAction::AccessDenied,
+                    corridor_core::AuditOutcome::Denied,
+                )
+                .with_organisation(signed_in.principal.organisation);
+                if let Err(error) = state.corridor.audit(denied).await {
+                    tracing::error!(%error, "could not audit a refused form");
+                }
                 return message(t, status, "error.csrf", "error.csrf_text", "");
             }
         }

@@ -13,7 +13,7 @@ use corridor_core::{
 };
 use corridor_store::{PostgresStore, SqliteStore, Store};
 
-use crate::support::{Env, PASSPHRASE, pg_url};
+use crate::support::{Env, PASSPHRASE, example_case, pg_url};
 
 const ENTRIES: usize = 6;
 
@@ -415,4 +415,42 @@ fn verify_works_on_postgres_too() {
             .await
             .expect("drop");
     });
+}
+
+#[test]
+fn operator_commands_are_audited_and_the_chain_verifies() {
+    let env = Env::initialised();
+    let id = env.add_case(&example_case());
+    env.ok(&["case", "show", &id]);
+    env.ok(&["case", "list"]);
+    let backup = env.dir.path().join("audited-backup.db");
+    env.ok(&["backup", "--out", backup.to_str().expect("utf-8")]);
+    env.ok(&["case", "purge", &id]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["audit", "list", "--json"])).expect("json");
+    let actions: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            e["event"]["action"]
+                .as_str()
+                .or_else(|| e["action"].as_str())
+                .expect("action")
+        })
+        .collect();
+    for expected in [
+        "case_created",
+        "case_read",
+        "case_listed",
+        "backup_written",
+        "case_purged",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    let out = env.ok(&["audit", "verify"]);
+    assert!(out.contains("intact"), "{out}");
 }

@@ -195,7 +195,7 @@ async fn show(
         }
     };
     let page = if let Some(term) = search {
-        match state.corridor.search_for(who, term, SEARCH_LIMIT) {
+        match state.corridor.search_for(who, term, SEARCH_LIMIT).await {
             Ok(ids) => parsed.filter.ids = Some(ids),
             Err(error) => return app_error(t, error),
         }

@@ -234,7 +234,11 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 pub async fn logout(State(state): State<AppState>, who: SignedIn) -> Response {
-    if let Err(error) = state.corridor.logout(who.session_token()).await {
+    if let Err(error) = state
+        .corridor
+        .sign_out(&who.principal, who.session_token())
+        .await
+    {
         tracing::warn!(%error, "logout failed");
     }
     signed_out(&state)

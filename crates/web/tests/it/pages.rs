@@ -744,3 +744,75 @@ impl App {
         (cookie.clone(), corridor_web::auth::csrf_token(token))
     }
 }
+
+#[tokio::test]
+async fn every_look_at_a_case_and_every_refusal_leaves_a_trace() {
+    use corridor_core::{AuditAction, AuditOutcome};
+    use corridor_store::{AuditFilter, Page};
+    let app = App::new().await;
+    let id = app.add(|_| {}).await;
+    app.get(&format!("/cases/{id}")).await;
+    app.get("/cases").await;
+    app.post("/cases/search", "q=Pustovoitova").await;
+    let foreign = corridor_core::CaseId::random();
+    app.get(&format!("/cases/{foreign}")).await;
+    app.request(
+        "POST",
+        "/cases/search",
+        Some("csrf=forged&q=x"),
+        Some(&app.cookie),
+    )
+    .await;
+    app.request(
+        "POST",
+        "/login",
+        Some("username=casey&password=wrong-password-here"),
+        None,
+    )
+    .await;
+
+    let log = app
+        .corridor
+        .audit_log(&AuditFilter::default(), Page::ALL)
+        .await
+        .expect("log");
+    let has = |action: AuditAction, outcome: AuditOutcome, case: Option<corridor_core::CaseId>| {
+        log.iter().any(|e| {
+            e.event.action == action
+                && e.event.outcome == outcome
+                && (case.is_none() || e.event.case == case)
+        })
+    };
+    assert!(has(
+        AuditAction::LoginSucceeded,
+        AuditOutcome::Allowed,
+        None
+    ));
+    assert!(has(AuditAction::TotpEnrolled, AuditOutcome::Allowed, None));
+    assert!(
+        has(AuditAction::CaseRead, AuditOutcome::Allowed, Some(id)),
+        "the case page read"
+    );
+    assert!(has(AuditAction::CaseListed, AuditOutcome::Allowed, None));
+    assert!(has(AuditAction::CaseSearched, AuditOutcome::Allowed, None));
+    assert!(
+        has(AuditAction::CaseRead, AuditOutcome::Denied, Some(foreign)),
+        "the refused read"
+    );
+    assert!(
+        has(AuditAction::AccessDenied, AuditOutcome::Denied, None),
+        "the forged form"
+    );
+    assert!(has(AuditAction::LoginFailed, AuditOutcome::Failed, None));
+    let text = format!("{log:?}");
+    assert!(
+        !text.contains("Pustovoitova") && !text.contains("wrong-password-here"),
+        "no names, terms or passwords"
+    );
+    let summary = app
+        .corridor
+        .verify_audit()
+        .await
+        .expect("the chain is intact");
+    assert_eq!(summary.entries, log.len() as u64);
+}
