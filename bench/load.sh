@@ -20,7 +20,10 @@ trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 export CORRIDOR_PASSPHRASE="load test passphrase, synthetic data only"
 export CORRIDOR_LOG=warn
 
+export CORRIDOR_ADMIN_PASSWORD="load test admin password"
+export CORRIDOR_USER_PASSWORD="load test caseworker password"
 $bin --data-dir "$dir" init >/dev/null
+$bin --data-dir "$dir" user add bench --role caseworker >/dev/null
 echo "seeding $cases cases…"
 $bin --data-dir "$dir" demo seed --cases "$cases" --seed 1 >/dev/null
 case_id=$($bin --data-dir "$dir" case list --json | grep -m1 -o '"id": "[^"]*"' | cut -d'"' -f4)
@@ -31,11 +34,21 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
+# Sign in as the caseworker through the pages: password, then TOTP enrolment with the code the
+# operator can read (`corridor demo totp`), as a person would with an authenticator app.
+base="http://127.0.0.1:$port"
+page=$(curl -fs "$base/login" -d "username=bench" -d "password=$CORRIDOR_USER_PASSWORD")
+pending=$(printf '%s' "$page" | grep -o 'name="pending" value="[^"]*"' | cut -d'"' -f4)
+code=$($bin --data-dir "$dir" demo totp bench)
+cookie=$(curl -fs -o /dev/null -D - "$base/login/enrol" -d "pending=$pending" -d "code=$code" \
+    | grep -i '^set-cookie:' | sed 's/^[^:]*: //; s/;.*//' | tr -d '\r')
+[ -n "$cookie" ] || { echo "sign-in failed" >&2; exit 1; }
+
 for path in /healthz /cases "/cases/$case_id"; do
     label=$path
     [ "$path" = "/cases/$case_id" ] && label="/cases/{id}"
     echo
     echo "== $label =="
-    wrk -t2 -c32 -d"${seconds}s" --latency "http://127.0.0.1:$port$path" \
+    wrk -t2 -c32 -d"${seconds}s" --latency -H "Cookie: $cookie" "$base$path" \
         | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
 done

@@ -214,6 +214,34 @@ impl Corridor {
         Ok(record.user)
     }
 
+    /// Creates a user on the operator's authority (the holder of the passphrase, at the
+    /// command line): for setting up a store, or for recovering one whose admins are locked
+    /// out. Audited with the operator as actor.
+    pub async fn create_user_as_operator(
+        &self,
+        organisation: OrgId,
+        username: &str,
+        role: Role,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let record = self
+            .new_user_record(organisation, username, role, password, now)
+            .await?;
+        self.store.create_user(&record).await?;
+        let event = corridor_core::AuditEvent::new(
+            now,
+            corridor_core::Actor::Operator,
+            corridor_core::AuditAction::UserCreated,
+            corridor_core::AuditOutcome::Allowed,
+        )
+        .with_organisation(organisation)
+        .with_subject(record.user.id.to_string());
+        self.audit(event).await?;
+        tracing::info!(user = %record.user.id, role = %role, "user created by the operator");
+        Ok(record.user)
+    }
+
     async fn new_user_record(
         &self,
         organisation: OrgId,

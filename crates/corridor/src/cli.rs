@@ -61,6 +61,9 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Manage user accounts as the operator.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Without a subcommand: a throw-away store with 1,000 synthetic cases, served locally.
     Demo(DemoArgs),
     /// Check and read the audit log.
@@ -139,6 +142,22 @@ pub enum AuditCommand {
         limit: u32,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user in the first organisation (or --organisation). The password comes from
+    /// --password-file, else CORRIDOR_USER_PASSWORD, else a prompt; TOTP is enrolled at the
+    /// first sign-in.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, value_name = "ORGANISATION_ID")]
+        organisation: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
     },
 }
 

@@ -13,7 +13,9 @@ use corridor_crypto::KdfParams;
 use corridor_store::{AuditFilter, CaseFilter, Page};
 
 use crate::Failure;
-use crate::cli::{AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs};
+use crate::cli::{
+    AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs, UserCommand,
+};
 use crate::datadir;
 use crate::output::out;
 use crate::passphrase;
@@ -206,6 +208,46 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
         }
     }
     Ok(())
+}
+
+pub async fn user(global: &Global, command: UserCommand) -> Result<(), Failure> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            organisation,
+            password_file,
+        } => {
+            let role: corridor_core::Role = role
+                .parse()
+                .map_err(|e| Failure::usage(format!("--role: {e}")))?;
+            let password = passphrase::user_password(password_file.as_deref())?;
+            let corridor = unseal(global).await?;
+            let organisation = match organisation {
+                Some(id) => id
+                    .parse()
+                    .map_err(|_| Failure::usage("--organisation: not an organisation id"))?,
+                None => corridor.default_organisation().await?.id,
+            };
+            let created = corridor
+                .create_user_as_operator(
+                    organisation,
+                    &username,
+                    role,
+                    &password,
+                    chrono::Utc::now(),
+                )
+                .await;
+            corridor.close().await;
+            let user = created?;
+            out!(
+                "Created {} ({}), user {}; TOTP is enrolled at the first sign-in.",
+                username,
+                role.label(),
+                user.id
+            )
+        }
+    }
 }
 
 pub async fn backup(global: &Global, out: &Path) -> Result<(), Failure> {

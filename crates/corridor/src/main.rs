@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             Command::Backup { out } => commands::backup(global, &out).await,
             Command::Restore { file } => commands::restore(global, &file).await,
             Command::Demo(args) => commands::demo(global, args).await,
+            Command::User(command) => commands::user(global, command).await,
             Command::Audit(command) => commands::audit(global, command).await,
         }
     });

@@ -10,6 +10,7 @@ use crate::Failure;
 
 pub const ENV: &str = "CORRIDOR_PASSPHRASE";
 pub const ADMIN_PASSWORD_ENV: &str = "CORRIDOR_ADMIN_PASSWORD";
+pub const USER_PASSWORD_ENV: &str = "CORRIDOR_USER_PASSWORD";
 const MIN_NEW_LENGTH: usize = 12;
 
 pub type Passphrase = Zeroizing<String>;
@@ -40,8 +41,17 @@ pub fn new(file: Option<&Path>) -> Result<Passphrase, Failure> {
 /// The first administrator's password: `--admin-password-file`, then `CORRIDOR_ADMIN_PASSWORD`,
 /// then a prompt (typed twice). Its rules are checked by the account policy.
 pub fn admin_password(file: Option<&Path>) -> Result<Passphrase, Failure> {
-    obtain_from(file, ADMIN_PASSWORD_ENV, || {
-        let first = prompt("Password for the first administrator: ")?;
+    new_password(file, ADMIN_PASSWORD_ENV)
+}
+
+/// A new user's password: the file, then `CORRIDOR_USER_PASSWORD`, then a prompt (twice).
+pub fn user_password(file: Option<&Path>) -> Result<Passphrase, Failure> {
+    new_password(file, USER_PASSWORD_ENV)
+}
+
+fn new_password(file: Option<&Path>, env: &str) -> Result<Passphrase, Failure> {
+    obtain_from(file, env, || {
+        let first = prompt("Password: ")?;
         let second = prompt("Repeat the password: ")?;
         if *first != *second {
             return Err(Failure::usage("the two passwords differ"));

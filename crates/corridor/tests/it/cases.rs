@@ -308,3 +308,39 @@ fn init_creates_the_first_admin_who_still_has_to_enrol() {
         "the admin exists (and has not enrolled yet): {enrol}"
     );
 }
+
+#[test]
+fn the_operator_adds_users_and_bad_roles_or_passwords_are_refused() {
+    let env = Env::initialised();
+    let mut command = env.command(&["user", "add", "casey", "--role", "caseworker"]);
+    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
+    let output = env.run_command(command);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Created casey (Caseworker)"));
+    let audit = env.ok(&["audit", "list", "--json"]);
+    assert!(audit.contains("user_created"), "{audit}");
+
+    let mut command = env.command(&["user", "add", "casey", "--role", "caseworker"]);
+    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
+    let output = env.run_command(command);
+    assert_eq!(output.status.code(), Some(1), "the username is taken");
+
+    let mut command = env.command(&["user", "add", "rolf", "--role", "superuser"]);
+    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
+    let output = env.run_command(command);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--role"));
+
+    let mut command = env.command(&["user", "add", "shorty", "--role", "legal"]);
+    command.env("CORRIDOR_USER_PASSWORD", "short");
+    let output = env.run_command(command);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && stderr.contains("password"),
+        "{stderr}"
+    );
+}
