@@ -112,7 +112,13 @@ impl Corridor {
 
     /// One case, opened; a purged case shows its tombstone.
     pub async fn case(&self, id: CaseId) -> Result<CaseView> {
-        match self.store.case(id).await? {
+        let stored = self.store.case(id).await?;
+        self.open_stored(id, stored)
+    }
+
+    /// Opens what the store returned for `id`.
+    pub(crate) fn open_stored(&self, id: CaseId, stored: Option<StoredCase>) -> Result<CaseView> {
+        match stored {
             None => Err(AppError::CaseNotFound(id)),
             Some(StoredCase::Purged(tombstone)) => Ok(CaseView::Purged(tombstone)),
             Some(StoredCase::Live(record)) => {

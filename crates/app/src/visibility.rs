@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Permission};
-use corridor_store::{CaseFilter, Page};
+use corridor_store::{CaseFilter, Page, StoredCase};
 
 use crate::accounts::Principal;
 use crate::{AppError, CaseSummary, CaseView, Corridor, Result};
@@ -46,9 +46,26 @@ impl Corridor {
                 .refused(who, AuditAction::CaseListed, None, error)
                 .await;
         }
-        let filter = CaseFilter {
-            visible_to: Some(who.organisation),
-            ..filter.clone()
+        // Most organisations share nothing with each other; their lists then read the
+        // organisation index instead of testing every case against the shares.
+        let shared = self.store.cases_shared_with(who.organisation).await?;
+        let filter = if shared.is_empty() {
+            let asked_for_another = filter.organisation.is_some_and(|o| o != who.organisation);
+            CaseFilter {
+                organisation: Some(who.organisation),
+                // Asking for another organisation's cases, with none shared, finds nothing.
+                ids: if asked_for_another {
+                    Some(Vec::new())
+                } else {
+                    filter.ids.clone()
+                },
+                ..filter.clone()
+            }
+        } else {
+            CaseFilter {
+                visible_to: Some(who.organisation),
+                ..filter.clone()
+            }
         };
         let total = self.count_cases(&filter).await?;
         let cases = self.list_cases(&filter, page).await?;
@@ -83,10 +100,22 @@ impl Corridor {
                 .refused(who, AuditAction::CaseRead, Some(id), error)
                 .await;
         }
-        let visible = match self.organisation_may_see(who, id).await {
-            Ok(visible) => visible,
-            Err(AppError::CaseNotFound(_)) => false,
-            Err(other) => return Err(other),
+        // One read of the case serves both the ownership check and the page.
+        let stored = self.store.case(id).await?;
+        let owner = match &stored {
+            None => None,
+            Some(StoredCase::Purged(tombstone)) => Some(tombstone.organisation),
+            Some(StoredCase::Live(record)) => Some(record.columns.organisation),
+        };
+        let visible = match owner {
+            None => false,
+            Some(owner) if owner == who.organisation => true,
+            Some(_) => self
+                .store
+                .case_shares(id)
+                .await?
+                .iter()
+                .any(|share| share.organisation == who.organisation),
         };
         if !visible {
             tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
@@ -99,7 +128,7 @@ impl Corridor {
                 )
                 .await;
         }
-        let case = self.case(id).await?;
+        let case = self.open_stored(id, stored)?;
         self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
             .await?;
         Ok(case)

@@ -6,3 +6,4 @@ mod audit;
 mod cases;
 mod sealing;
 mod support;
+mod visibility;
