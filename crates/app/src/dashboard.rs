@@ -57,10 +57,7 @@ impl Corridor {
         ))
         .await?;
         let until = today + Duration::days(LOOKAHEAD_DAYS);
-        let visible = CaseFilter {
-            visible_to: Some(who.organisation),
-            ..CaseFilter::default()
-        };
+        let visible = self.visible_to(who, &CaseFilter::default()).await?;
         let counts = self.store.case_counts(&visible).await?;
         let total = counts.by_stage.iter().map(|(_, n)| n).sum();
         let shared: std::collections::HashSet<CaseId> = self

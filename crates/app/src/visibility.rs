@@ -17,6 +17,35 @@ pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome)
 }
 
 impl Corridor {
+    /// Narrows `filter` to the cases `who`'s organisation owns or was given. Most
+    /// organisations share nothing with each other; their lists then read the organisation's
+    /// index instead of testing every case against the shares.
+    pub(crate) async fn visible_to(
+        &self,
+        who: &Principal,
+        filter: &CaseFilter,
+    ) -> Result<CaseFilter> {
+        let shared = self.store.cases_shared_with(who.organisation).await?;
+        if shared.is_empty() {
+            let asked_for_another = filter.organisation.is_some_and(|o| o != who.organisation);
+            Ok(CaseFilter {
+                organisation: Some(who.organisation),
+                // Asking for another organisation's cases, with none shared, finds nothing.
+                ids: if asked_for_another {
+                    Some(Vec::new())
+                } else {
+                    filter.ids.clone()
+                },
+                ..filter.clone()
+            })
+        } else {
+            Ok(CaseFilter {
+                visible_to: Some(who.organisation),
+                ..filter.clone()
+            })
+        }
+    }
+
     /// Records a refusal (missing permission, or a case of another organisation) and passes
     /// the error on.
     async fn refused<T>(
@@ -46,27 +75,7 @@ impl Corridor {
                 .refused(who, AuditAction::CaseListed, None, error)
                 .await;
         }
-        // Most organisations share nothing with each other; their lists then read the
-        // organisation index instead of testing every case against the shares.
-        let shared = self.store.cases_shared_with(who.organisation).await?;
-        let filter = if shared.is_empty() {
-            let asked_for_another = filter.organisation.is_some_and(|o| o != who.organisation);
-            CaseFilter {
-                organisation: Some(who.organisation),
-                // Asking for another organisation's cases, with none shared, finds nothing.
-                ids: if asked_for_another {
-                    Some(Vec::new())
-                } else {
-                    filter.ids.clone()
-                },
-                ..filter.clone()
-            }
-        } else {
-            CaseFilter {
-                visible_to: Some(who.organisation),
-                ..filter.clone()
-            }
-        };
+        let filter = self.visible_to(who, filter).await?;
         let total = self.count_cases(&filter).await?;
         let cases = self.list_cases(&filter, page).await?;
         self.audit(event(who, AuditAction::CaseListed, AuditOutcome::Allowed))
