@@ -143,3 +143,25 @@ impl Corridor {
         Ok(case)
     }
 }
+
+impl Corridor {
+    /// The audit log as an administrator reads it: their own organisation's entries, newest
+    /// first, narrowed by the filter.
+    pub async fn audit_log_for(
+        &self,
+        who: &Principal,
+        filter: &corridor_store::AuditFilter,
+        page: Page,
+    ) -> Result<Vec<corridor_core::AuditEntry>> {
+        if let Err(error) = who.require(Permission::AuditRead) {
+            return self
+                .refused(who, AuditAction::AccessDenied, None, error)
+                .await;
+        }
+        let filter = corridor_store::AuditFilter {
+            organisation: Some(who.organisation),
+            ..filter.clone()
+        };
+        self.audit_log(&filter, page).await
+    }
+}

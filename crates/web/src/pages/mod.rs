@@ -2,6 +2,7 @@
 //! templates only lay them out (askama escapes every value) and take every word from the
 //! translator.
 
+pub mod audit;
 pub mod case;
 pub mod dashboard;
 pub mod list;

@@ -816,3 +816,172 @@ async fn every_look_at_a_case_and_every_refusal_leaves_a_trace() {
         .expect("the chain is intact");
     assert_eq!(summary.entries, log.len() as u64);
 }
+
+/// Every signed-in route, with the permission it needs. A route added to the router but not
+/// here fails `the_matrix_lists_every_route`.
+const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
+    ("GET", "/", Some(corridor_core::Permission::CaseList)),
+    ("GET", "/cases", Some(corridor_core::Permission::CaseList)),
+    (
+        "POST",
+        "/cases/search",
+        Some(corridor_core::Permission::CaseSearch),
+    ),
+    (
+        "GET",
+        "/cases/{id}",
+        Some(corridor_core::Permission::CaseRead),
+    ),
+    (
+        "GET",
+        "/admin/audit",
+        Some(corridor_core::Permission::AuditRead),
+    ),
+    ("POST", "/logout", None),
+    ("POST", "/logout/everywhere", None),
+];
+
+#[test]
+fn the_matrix_lists_every_route() {
+    let router = include_str!("../../src/lib.rs");
+    let public = [
+        "/login",
+        "/login/totp",
+        "/login/enrol",
+        "/assets/style.css",
+        "/assets/htmx.min.js",
+        "/healthz",
+    ];
+    for piece in router.split(".route(\"").skip(1) {
+        let path = piece.split('"').next().expect("path");
+        assert!(
+            public.contains(&path) || ROUTES.iter().any(|(_, p, _)| *p == path),
+            "route {path} is missing from the authorisation matrix"
+        );
+    }
+}
+
+#[tokio::test]
+async fn authorisation_matrix_every_route_every_role_own_and_other_organisation() {
+    use corridor_core::Role;
+    let app = App::new().await;
+    let now = chrono::Utc::now();
+    let admin = app
+        .corridor
+        .store()
+        .user_by_username(&"admin".parse().expect("name"))
+        .await
+        .expect("read")
+        .expect("admin");
+    let admin = corridor_app::Principal {
+        user: admin.user.id,
+        username: admin.user.username.clone(),
+        role: Role::Admin,
+        organisation: app.organisation,
+    };
+    let other = corridor_core::Organisation {
+        id: corridor_core::OrgId::random(),
+        name: OrgName::new("Other organisation").expect("name"),
+    };
+    app.corridor
+        .store()
+        .insert_organisation(&other)
+        .await
+        .expect("org");
+    let own_case = app.add(|_| {}).await;
+    let other_case = app
+        .corridor
+        .add_case(
+            other.id,
+            CaseInput::from_json(include_str!("../../../../examples/case.json")).expect("valid"),
+        )
+        .await
+        .expect("add");
+
+    for &role in Role::ALL {
+        let username = format!("matrix-{}", role.as_str().replace('_', "-"));
+        app.corridor
+            .create_user(&admin, app.organisation, &username, role, PASSWORD, now)
+            .await
+            .expect("user");
+        let (cookie, csrf) = app.sign_in(&username).await;
+        for &(method, path, permission) in ROUTES {
+            if path.starts_with("/logout") {
+                continue; // ends the session; covered by the logout test
+            }
+            let allowed = permission.is_none_or(|p| role.may(p));
+            let targets: Vec<(String, bool)> = if path.contains("{id}") {
+                vec![
+                    (path.replace("{id}", &own_case.to_string()), allowed),
+                    (path.replace("{id}", &other_case.to_string()), false),
+                ]
+            } else {
+                vec![(path.to_owned(), allowed)]
+            };
+            for (uri, expect_allowed) in targets {
+                let form = format!("csrf={csrf}&q=Pustovoitova");
+                let body = (method == "POST").then_some(form.as_str());
+                let (status, _, page) = app.request(method, &uri, body, Some(&cookie)).await;
+                if expect_allowed {
+                    assert_eq!(
+                        status,
+                        StatusCode::OK,
+                        "{role:?} {method} {uri} should be allowed"
+                    );
+                } else {
+                    assert!(
+                        status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                        "{role:?} {method} {uri} should be denied, got {status}"
+                    );
+                    assert!(
+                        !page.contains("Pustovoitova"),
+                        "{role:?} {uri}: nothing of the case leaks"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn admins_read_the_audit_log_filtered_by_user_case_or_action() {
+    let app = App::new().await;
+    let id = app.add(|_| {}).await;
+    app.get(&format!("/cases/{id}")).await;
+    let (admin_cookie, _) = app.sign_in("admin").await;
+    // The rows only: the action drop-down names every action.
+    let get = |uri: String| {
+        let cookie = admin_cookie.clone();
+        let app = &app;
+        async move {
+            let (status, headers, page) = app.request("GET", &uri, None, Some(&cookie)).await;
+            let rows = page.split("<tbody>").nth(1).unwrap_or(&page).to_owned();
+            (status, headers, rows)
+        }
+    };
+    let (status, _, all) = get("/admin/audit".to_owned()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.contains("case_read") && all.contains("login_succeeded"));
+    let (_, _, by_case) = get(format!("/admin/audit?case={id}")).await;
+    assert!(by_case.contains("case_read") && !by_case.contains("login_succeeded"));
+    let (_, _, by_action) = get("/admin/audit?action=totp_enrolled".to_owned()).await;
+    assert!(by_action.contains("totp_enrolled") && !by_action.contains("case_read"));
+    let casey = app
+        .corridor
+        .store()
+        .user_by_username(&"casey".parse().expect("name"))
+        .await
+        .expect("read")
+        .expect("casey");
+    let (_, _, by_user) = get(format!("/admin/audit?user={}", casey.user.id)).await;
+    assert!(by_user.contains("case_read") && by_user.contains(&casey.user.id.to_string()));
+    let (status, _, bad) = get("/admin/audit?action=teleport".to_owned()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("action") && !bad.contains("teleport"));
+    let (status, _, _) = app.get("/admin/audit").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a caseworker does not read the audit log"
+    );
+}
