@@ -20,15 +20,71 @@ use corridor_store::{AuditChain, AuditFilter, AuditHeadRow, Page};
 
 use crate::{AppError, Corridor, Result, sealing};
 
+/// Events waiting to be appended, and the turn to append them (see [`Corridor::audit`]).
+#[derive(Default)]
+pub(crate) struct AuditQueue {
+    pending: std::sync::Mutex<Vec<(AuditEvent, Reply)>>,
+    flushing: tokio::sync::Mutex<()>,
+}
+
+/// Where a queued event's entry (or the reason it failed) is sent.
+type Reply = tokio::sync::oneshot::Sender<std::result::Result<AuditEntry, String>>;
+
+impl AuditQueue {
+    fn push(&self, event: AuditEvent, reply: Reply) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((event, reply));
+    }
+
+    fn take(&self) -> Vec<(AuditEvent, Reply)> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
 impl Corridor {
     /// Appends `event` to the audit log and returns its entry. Audit before answering, and
     /// fail the request if this fails: what cannot be recorded is not done. Refuses an event
     /// that fails [`AuditEvent::check`] (a subject that is not an id, an address that is not
     /// an IP address).
+    ///
+    /// Appends are grouped: a request queues its event, and whoever holds the flush turn
+    /// writes every queued event in one transaction (one write and one sync for many
+    /// requests); each request still waits until its own entry is committed.
     pub async fn audit(&self, event: AuditEvent) -> Result<AuditEntry> {
-        let root = &self.root;
-        let seal = |head: &ChainHead| sealing::seal_audit_head(root, head);
-        Ok(self.store.append_audit(&event, &seal).await?)
+        event.check().map_err(corridor_store::StoreError::from)?;
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        self.audit_queue.push(event, sender);
+        {
+            let _turn = self.audit_queue.flushing.lock().await;
+            let batch = self.audit_queue.take();
+            if !batch.is_empty() {
+                let (events, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                let root = &self.root;
+                let seal = |head: &ChainHead| sealing::seal_audit_head(root, head);
+                match self.store.append_audits(&events, &seal).await {
+                    Ok(entries) => {
+                        for (sender, entry) in senders.into_iter().zip(entries) {
+                            let _ = sender.send(Ok(entry));
+                        }
+                    }
+                    Err(error) => {
+                        let reason = error.to_string();
+                        for sender in senders {
+                            let _ = sender.send(Err(reason.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        match receiver.await {
+            Ok(Ok(entry)) => Ok(entry),
+            Ok(Err(reason)) => Err(AppError::AuditFailed(reason)),
+            Err(_) => Err(AppError::AuditFailed(
+                "the audit append was abandoned".to_owned(),
+            )),
+        }
     }
 
     /// Entries matching the filter, newest first. Who may read which entries is the caller's

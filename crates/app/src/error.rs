@@ -43,6 +43,8 @@ pub enum AppError {
     Backup(String),
     #[error("{0}")]
     Programs(String),
+    #[error("the audit log could not be written: {0}")]
+    AuditFailed(String),
 
     // Accounts. The login errors never say which of username or password was wrong, nor
     // whether an account exists; none of them carries a password, code, token or secret.

@@ -43,6 +43,7 @@ pub struct Corridor {
     programs: ProgramCatalog,
     index: RwLock<NameIndex<CaseId>>,
     accounts: AccountPolicy,
+    audit_queue: audit::AuditQueue,
 }
 
 impl Corridor {
@@ -71,6 +72,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            audit_queue: audit::AuditQueue::default(),
             accounts: AccountPolicy::default(),
         };
         Ok((corridor, organisation))
@@ -88,6 +90,7 @@ impl Corridor {
             root,
             programs,
             index: RwLock::new(NameIndex::new()),
+            audit_queue: audit::AuditQueue::default(),
             accounts: AccountPolicy::default(),
         };
         corridor.rebuild_index().await?;

@@ -31,6 +31,14 @@ pub trait AuditStore: Send + Sync + 'static {
     async fn append_audit(&self, event: &AuditEvent, seal_head: SealHead<'_>)
     -> Result<AuditEntry>;
 
+    /// Appends several events in one transaction, in order (group commit: one write and one
+    /// sync for many requests). All or none; any invalid event refuses the whole batch.
+    async fn append_audits(
+        &self,
+        events: &[AuditEvent],
+        seal_head: SealHead<'_>,
+    ) -> Result<Vec<AuditEntry>>;
+
     /// Entries matching the filter, newest first. A row changed so that it no longer reads as
     /// an entry fails the call with [`StoreError::Corrupt`] naming its seq.
     async fn audit_entries(&self, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>>;
@@ -255,35 +263,61 @@ macro_rules! impl_audit_store {
                     event: &AuditEvent,
                     seal_head: SealHead<'_>,
                 ) -> Result<AuditEntry> {
-                    event.check()?;
+                    let mut entries = self
+                        .append_audits(std::slice::from_ref(event), seal_head)
+                        .await?;
+                    entries
+                        .pop()
+                        .ok_or_else(|| corrupt_head("seq", "nothing was appended"))
+                }
+
+                async fn append_audits(
+                    &self,
+                    events: &[AuditEvent],
+                    seal_head: SealHead<'_>,
+                ) -> Result<Vec<AuditEntry>> {
+                    if events.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    for event in events {
+                        event.check()?;
+                    }
+                    let count = i64::try_from(events.len())
+                        .map_err(|_| corrupt_head("seq", "batch too large"))?;
                     let mut tx = self.pool.begin().await?;
                     // First statement a write: SQLite takes the write lock now (a read first
                     // could not be upgraded under contention); PostgreSQL locks the row until
                     // commit, and a waiting append then sees the committed seq.
                     let row = sqlx::query(
-                        "UPDATE audit_head SET seq = seq + 1 WHERE singleton = 1 \
+                        "UPDATE audit_head SET seq = seq + $1 WHERE singleton = 1 \
                          RETURNING seq, hash",
                     )
+                    .bind(count)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| corrupt_head("singleton", "the head row is missing"))?;
                     let seq: i64 = row.try_get("seq")?;
-                    let head = ChainHead {
-                        seq: u64::try_from(seq - 1)
+                    let mut head = ChainHead {
+                        seq: u64::try_from(seq - count)
                             .map_err(|_| corrupt_head("seq", "out of range"))?,
                         hash: hash_column(row.try_get("hash")?)
                             .ok_or_else(|| corrupt_head("hash", "not 32 bytes"))?,
                     };
-                    let entry = AuditEntry::seal_after(head, event.clone());
-                    insert_entries(&mut tx, std::slice::from_ref(&entry)).await?;
-                    let seal = seal_head(&entry.head());
+                    let mut entries = Vec::with_capacity(events.len());
+                    for event in events {
+                        let entry = AuditEntry::seal_after(head, event.clone());
+                        head = entry.head();
+                        entries.push(entry);
+                    }
+                    insert_entries(&mut tx, &entries).await?;
+                    let seal = seal_head(&head);
                     sqlx::query("UPDATE audit_head SET hash = $1, seal = $2 WHERE singleton = 1")
-                        .bind(entry.hash.as_slice())
+                        .bind(head.hash.as_slice())
                         .bind(seal.as_bytes())
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;
-                    Ok(entry)
+                    Ok(entries)
                 }
 
                 async fn audit_entries(

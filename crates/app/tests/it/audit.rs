@@ -292,3 +292,40 @@ async fn the_first_bad_entry_is_named_even_before_an_unreadable_one() {
         "the gap before the unreadable row comes first"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_audits_are_grouped_into_one_gapless_verified_chain() {
+    use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome};
+    let t = std::sync::Arc::new(crate::support::TestCorridor::new().await);
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            let event = AuditEvent::new(
+                chrono::Utc::now(),
+                Actor::Operator,
+                AuditAction::CaseListed,
+                AuditOutcome::Allowed,
+            )
+            .with_subject(format!("request-{n}"));
+            (n, t.corridor.audit(event).await.expect("audited"))
+        }));
+    }
+    let mut entries = Vec::new();
+    for task in tasks {
+        entries.push(task.await.expect("task"));
+    }
+    let mut seqs: Vec<u64> = entries.iter().map(|(_, e)| e.seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 64, "every request got its own entry");
+    for (n, entry) in &entries {
+        assert_eq!(
+            entry.event.subject.as_deref(),
+            Some(format!("request-{n}").as_str()),
+            "each caller got the entry of its own event"
+        );
+    }
+    let summary = t.corridor.verify_audit().await.expect("intact");
+    assert_eq!(summary.entries, 64);
+}
