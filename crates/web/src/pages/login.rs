@@ -80,9 +80,13 @@ fn refusal(error: &AppError) -> &'static str {
     }
 }
 
-/// Pages of the login flow hold one-time secrets: never cache them.
-fn no_store(html: String, status: StatusCode) -> Response {
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+/// Renders a page of the login flow with `status`. These pages hold one-time secrets: never
+/// cache them.
+fn no_store(page: impl Template, status: StatusCode) -> Response {
+    match page.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
 }
 
 pub async fn login(
@@ -113,10 +117,7 @@ pub async fn login(
                 qr_svg: enrolment.qr_svg().to_owned(),
                 error: None,
             };
-            match page.render() {
-                Ok(html) => no_store(html, StatusCode::OK),
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
+            no_store(page, StatusCode::OK)
         }
         Err(error) => {
             let status = match error {
@@ -128,10 +129,7 @@ pub async fn login(
                 username: form.username,
                 error: Some(t.get(refusal(&error))),
             };
-            match page.render() {
-                Ok(html) => no_store(html, status),
-                Err(_) => status.into_response(),
-            }
+            no_store(page, status)
         }
     }
 }
@@ -166,19 +164,14 @@ pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm
                     username: String::new(),
                     error: Some(t.get(key)),
                 };
-                return page
-                    .render()
-                    .map(|h| no_store(h, status))
-                    .unwrap_or_else(|_| status.into_response());
+                return no_store(page, status);
             }
             let page = TotpPage {
                 t,
                 pending: form.pending,
                 error: Some(t.get(key)),
             };
-            page.render()
-                .map(|h| no_store(h, status))
-                .unwrap_or_else(|_| status.into_response())
+            no_store(page, status)
         }
     }
 }
@@ -199,10 +192,7 @@ pub async fn login_enrol(State(state): State<AppState>, Form(form): Form<CodeFor
                     .map(str::to_owned)
                     .collect(),
             };
-            let mut response = match page.render() {
-                Ok(html) => no_store(html, StatusCode::OK),
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            };
+            let mut response = no_store(page, StatusCode::OK);
             if let Ok(value) =
                 session_cookie(enrolled.session.token(), state.secure_cookies).parse()
             {
@@ -218,9 +208,7 @@ pub async fn login_enrol(State(state): State<AppState>, Form(form): Form<CodeFor
                 username: String::new(),
                 error: Some(t.get(refusal(&error))),
             };
-            page.render()
-                .map(|h| no_store(h, status))
-                .unwrap_or_else(|_| status.into_response())
+            no_store(page, status)
         }
     }
 }
