@@ -89,9 +89,12 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; loopback only until accounts exist.
+    /// Address to listen on; loopback only for now.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// Corridor is reached through a TLS-terminating proxy: mark cookies Secure.
+    #[arg(long)]
+    pub behind_tls: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -110,10 +110,17 @@ async fn unseal(global: &Global) -> Result<Corridor, Failure> {
 pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
     corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
     let corridor = unseal(global).await?;
-    serve_unsealed(corridor, args.bind).await
+    let options = corridor_web::WebOptions {
+        secure_cookies: args.behind_tls,
+    };
+    serve_unsealed(corridor, args.bind, options).await
 }
 
-async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Result<(), Failure> {
+async fn serve_unsealed(
+    corridor: Corridor,
+    bind: std::net::SocketAddr,
+    options: corridor_web::WebOptions,
+) -> Result<(), Failure> {
     corridor.rebuild_index().await?;
     let listener = corridor_web::bind(bind)
         .await
@@ -123,7 +130,7 @@ async fn serve_unsealed(corridor: Corridor, bind: std::net::SocketAddr) -> Resul
         .map_err(|e| Failure::failed(e.to_string()))?;
     out!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)")?;
     let corridor = Arc::new(corridor);
-    let served = corridor_web::serve(listener, corridor.clone()).await;
+    let served = corridor_web::serve(listener, corridor.clone(), options).await;
     if let Ok(corridor) = Arc::try_unwrap(corridor) {
         corridor.close().await;
     }
@@ -380,7 +387,8 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 "Their current TOTP code: CORRIDOR_PASSPHRASE={} corridor demo totp USER --data-dir {dir_text}",
                 passphrase.as_str()
             )?;
-            let result = serve_unsealed(corridor, args.bind).await;
+            let result =
+                serve_unsealed(corridor, args.bind, corridor_web::WebOptions::default()).await;
             drop(dir);
             result
         }

@@ -112,8 +112,9 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeErro
 pub async fn serve(
     listener: tokio::net::TcpListener,
     corridor: Arc<Corridor>,
+    options: WebOptions,
 ) -> Result<(), ServeError> {
-    let app = router(corridor);
+    let app = router_with(corridor, options);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -985,3 +985,50 @@ async fn admins_read_the_audit_log_filtered_by_user_case_or_action() {
         "a caseworker does not read the audit log"
     );
 }
+
+#[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let app = App::new().await;
+    let router = corridor_web::router_with(
+        app.corridor.clone(),
+        corridor_web::WebOptions {
+            secure_cookies: true,
+        },
+    );
+    let form = format!("username=casey&password={}", urlencode(PASSWORD));
+    let request = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let pending = between(
+        &String::from_utf8_lossy(&body),
+        "name=\"pending\" value=\"",
+        "\"",
+    );
+    let code = app
+        .recovery_codes
+        .lock()
+        .expect("lock")
+        .pop()
+        .expect("code");
+    let request = Request::post("/login/totp")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("pending={pending}&code={code}")))
+        .expect("request");
+    let response = router.oneshot(request).await.expect("response");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
