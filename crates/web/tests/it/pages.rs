@@ -120,6 +120,10 @@ impl App {
             set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
             "{set_cookie}"
         );
+        assert!(
+            !set_cookie.contains("Secure"),
+            "plain HTTP on loopback: not Secure"
+        );
         let cookie = set_cookie.split(';').next().expect("pair").to_owned();
         let token = cookie.split_once('=').expect("pair").1;
         (cookie.clone(), corridor_web::auth::csrf_token(token))
