@@ -3,7 +3,7 @@
 //! that is not shared is reported as not found, so its existence is not revealed.
 
 use chrono::{DateTime, Utc};
-use corridor_core::{CaseId, OrgId, Permission};
+use corridor_core::{AuditAction, AuditOutcome, CaseId, OrgId, Permission};
 use corridor_store::{CaseShare, StoredCase};
 
 use crate::accounts::Principal;
@@ -36,6 +36,10 @@ impl Corridor {
             })
             .await?;
         tracing::info!(case = %case, with = %with, by = %actor.user, "case shared");
+        let event = crate::visibility::event(actor, AuditAction::CaseShared, AuditOutcome::Allowed)
+            .with_case(case)
+            .with_subject(with.to_string());
+        self.audit(event).await?;
         Ok(shared)
     }
 
@@ -46,6 +50,11 @@ impl Corridor {
         self.owned_by_actor(actor, case).await?;
         let unshared = self.store.unshare_case(case, with).await?;
         tracing::info!(case = %case, with = %with, by = %actor.user, "case unshared");
+        let event =
+            crate::visibility::event(actor, AuditAction::CaseShareRevoked, AuditOutcome::Allowed)
+                .with_case(case)
+                .with_subject(with.to_string());
+        self.audit(event).await?;
         Ok(unshared)
     }
 

@@ -66,6 +66,8 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .route("/cases", get(pages::list::case_list))
         .route("/cases/search", post(pages::list::case_search))
         .route("/cases/{id}", get(pages::case::case_page))
+        .route("/cases/{id}/share", post(pages::case::share))
+        .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/admin/audit", get(pages::audit::audit_log))
         .route("/logout", post(pages::login::logout))
         .route("/logout/everywhere", post(pages::login::logout_everywhere))

@@ -2,10 +2,12 @@
 //! contradicting claims side by side.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
-use corridor_app::CaseView;
-use corridor_core::{Case, CaseId, group_claims};
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use corridor_app::{AppError, CaseView};
+use corridor_core::{Case, CaseId, OrgId, group_claims};
+use serde::Deserialize;
 
 use super::{app_error, joined, message, not_found, or_dash, render};
 use crate::AppState;
@@ -17,6 +19,8 @@ use crate::i18n::Translator;
 struct CasePage<'a> {
     t: &'a Translator,
     who: Who,
+    /// Present when the user may share this case: (shared with, may be shared with).
+    sharing: Option<Sharing>,
     id: String,
     title: String,
     stage: &'a str,
@@ -33,6 +37,12 @@ struct CasePage<'a> {
     criminal_cases: Vec<String>,
     claim_groups: Vec<ClaimGroupView<'a>>,
     notes: Option<String>,
+}
+
+/// Organisations as (id, name): those the case is shared with, and the others.
+struct Sharing {
+    shared: Vec<(String, String)>,
+    candidates: Vec<(String, String)>,
 }
 
 struct ClaimGroupView<'a> {
@@ -59,13 +69,98 @@ pub async fn case_page(
         return not_found(State(state.clone())).await;
     };
     match state.corridor.case_for(&signed_in.principal, id).await {
-        Ok(CaseView::Live(case)) => render(t, view(t, signed_in.who(t), &case)),
+        Ok(CaseView::Live(case)) => {
+            let sharing = sharing(&state, &signed_in, id).await;
+            let mut page = view(t, signed_in.who(t), &case);
+            page.sharing = sharing;
+            render(t, page)
+        }
         Ok(CaseView::Purged(_)) => message(
             t,
             axum::http::StatusCode::GONE,
             "error.purged",
             "error.purged_text",
             "",
+        ),
+        Err(error) => app_error(t, error),
+    }
+}
+
+/// The sharing section, for users who may share this case (their organisation owns it).
+async fn sharing(state: &AppState, signed_in: &SignedIn, id: CaseId) -> Option<Sharing> {
+    let who = &signed_in.principal;
+    if !who.may(corridor_core::Permission::CaseShare) {
+        return None;
+    }
+    let shares = state.corridor.case_shares(who, id).await.ok()?;
+    let organisations = state.corridor.organisations().await.ok()?;
+    let (shared, candidates) = organisations
+        .into_iter()
+        .filter(|o| o.id != who.organisation)
+        .map(|o| (o.id.to_string(), o.name.to_string()))
+        .partition(|(org, _)| shares.iter().any(|s| s.organisation.to_string() == *org));
+    Some(Sharing { shared, candidates })
+}
+
+#[derive(Deserialize)]
+pub struct ShareForm {
+    organisation: String,
+}
+
+/// Shares the case with an organisation (coordinators), then shows the case again.
+pub async fn share(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ShareForm>,
+) -> Response {
+    change_sharing(&state, &signed_in, &id, &form.organisation, true).await
+}
+
+/// Stops sharing the case with an organisation, then shows the case again.
+pub async fn unshare(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ShareForm>,
+) -> Response {
+    change_sharing(&state, &signed_in, &id, &form.organisation, false).await
+}
+
+async fn change_sharing(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: &str,
+    organisation: &str,
+    grant: bool,
+) -> Response {
+    let t = &state.t;
+    let (Ok(id), Ok(organisation)) = (id.parse::<CaseId>(), organisation.parse::<OrgId>()) else {
+        return message(
+            t,
+            StatusCode::BAD_REQUEST,
+            "error.bad_request",
+            "error.bad_share",
+            "organisation",
+        );
+    };
+    let who = &signed_in.principal;
+    let result = if grant {
+        state
+            .corridor
+            .share_case(who, id, organisation, chrono::Utc::now())
+            .await
+    } else {
+        state.corridor.unshare_case(who, id, organisation).await
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(AppError::Refused(_)) => message(
+            t,
+            StatusCode::BAD_REQUEST,
+            "error.bad_request",
+            "error.bad_share",
+            "organisation",
         ),
         Err(error) => app_error(t, error),
     }
@@ -79,6 +174,7 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
     CasePage {
         t,
         who,
+        sharing: None,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

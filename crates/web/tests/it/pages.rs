@@ -837,6 +837,16 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         Some(corridor_core::Permission::CaseRead),
     ),
     (
+        "POST",
+        "/cases/{id}/share",
+        Some(corridor_core::Permission::CaseShare),
+    ),
+    (
+        "POST",
+        "/cases/{id}/unshare",
+        Some(corridor_core::Permission::CaseShare),
+    ),
+    (
         "GET",
         "/admin/audit",
         Some(corridor_core::Permission::AuditRead),
@@ -923,14 +933,13 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 vec![(path.to_owned(), allowed)]
             };
             for (uri, expect_allowed) in targets {
-                let form = format!("csrf={csrf}&q=Pustovoitova");
+                let form = format!("csrf={csrf}&q=Pustovoitova&organisation={}", other.id);
                 let body = (method == "POST").then_some(form.as_str());
                 let (status, _, page) = app.request(method, &uri, body, Some(&cookie)).await;
                 if expect_allowed {
-                    assert_eq!(
-                        status,
-                        StatusCode::OK,
-                        "{role:?} {method} {uri} should be allowed"
+                    assert!(
+                        status == StatusCode::OK || status == StatusCode::SEE_OTHER,
+                        "{role:?} {method} {uri} should be allowed, got {status}"
                     );
                 } else {
                     assert!(
@@ -1035,4 +1044,146 @@ async fn behind_tls_the_session_cookie_is_secure() {
         cookie.contains("; Secure") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
+}
+
+#[tokio::test]
+async fn a_coordinator_shares_a_case_and_revokes_it_and_both_are_audited() {
+    use corridor_core::{AuditAction, Role};
+    use corridor_store::{AuditFilter, Page};
+    let app = App::new().await;
+    let now = chrono::Utc::now();
+    let admin = app
+        .corridor
+        .store()
+        .user_by_username(&"admin".parse().expect("name"))
+        .await
+        .expect("read")
+        .expect("admin");
+    let admin = corridor_app::Principal {
+        user: admin.user.id,
+        username: admin.user.username.clone(),
+        role: Role::Admin,
+        organisation: app.organisation,
+    };
+    let partner = app
+        .corridor
+        .create_organisation(&admin, OrgName::new("Partner group").expect("name"))
+        .await
+        .expect("org");
+    app.corridor
+        .create_user(
+            &admin,
+            app.organisation,
+            "coord",
+            Role::Coordinator,
+            PASSWORD,
+            now,
+        )
+        .await
+        .expect("user");
+    app.corridor
+        .create_user(
+            &admin,
+            partner.id,
+            "partner",
+            Role::Caseworker,
+            PASSWORD,
+            now,
+        )
+        .await
+        .expect("user");
+    let id = app.add(|_| {}).await;
+    let (coord, coord_csrf) = app.sign_in("coord").await;
+    let (partner_cookie, _) = app.sign_in("partner").await;
+
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&coord))
+        .await;
+    assert!(
+        page.contains("not shared with any other organisation") && page.contains("Partner group")
+    );
+    let (status, _, _) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&partner_cookie))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let form = format!("csrf={coord_csrf}&organisation={}", partner.id);
+    let (status, headers, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/share"),
+            Some(&form),
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/cases/{id}"));
+    let (status, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&partner_cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "the partner now sees the case");
+    assert!(
+        page.contains("Pustovoitova") && !page.contains("Stop sharing"),
+        "but may not reshare it"
+    );
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/unshare"),
+            Some(&form),
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&partner_cookie))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "revoked");
+
+    let bad = format!("csrf={coord_csrf}&organisation=not-an-id");
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/share"),
+            Some(&bad),
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let own = format!("csrf={coord_csrf}&organisation={}", app.organisation);
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/share"),
+            Some(&own),
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a case is always its own organisation's"
+    );
+
+    let log = app
+        .corridor
+        .audit_log(
+            &AuditFilter {
+                case: Some(id),
+                ..AuditFilter::default()
+            },
+            Page::ALL,
+        )
+        .await
+        .expect("log");
+    for action in [AuditAction::CaseShared, AuditAction::CaseShareRevoked] {
+        let entry = log
+            .iter()
+            .find(|e| e.event.action == action)
+            .expect("audited");
+        assert_eq!(
+            entry.event.subject.as_deref(),
+            Some(partner.id.to_string().as_str())
+        );
+    }
 }
