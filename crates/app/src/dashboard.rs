@@ -49,7 +49,11 @@ impl Corridor {
     /// Counts by stage, custody and risk; removals and hearings from `today` to 30 days on;
     /// all of them over the cases `who` may see.
     pub async fn dashboard(&self, who: &Principal, today: NaiveDate) -> Result<Dashboard> {
-        who.require(corridor_core::Permission::CaseList)?;
+        if let Err(error) = who.require(corridor_core::Permission::CaseList) {
+            return self
+                .refused(who, corridor_core::AuditAction::CaseListed, None, error)
+                .await;
+        }
         self.audit(crate::visibility::event(
             who,
             corridor_core::AuditAction::CaseListed,
@@ -57,15 +61,11 @@ impl Corridor {
         ))
         .await?;
         let until = today + Duration::days(LOOKAHEAD_DAYS);
-        let visible = self.visible_to(who, &CaseFilter::default()).await?;
+        let shared = self.shared_with(who).await?;
+        let visible = crate::visibility::narrow(who, &CaseFilter::default(), &shared);
         let counts = self.store.case_counts(&visible).await?;
         let total = counts.by_stage.iter().map(|(_, n)| n).sum();
-        let shared: std::collections::HashSet<CaseId> = self
-            .store
-            .cases_shared_with(who.organisation)
-            .await?
-            .into_iter()
-            .collect();
+        let shared: std::collections::HashSet<CaseId> = shared.into_iter().collect();
         let may_see =
             |organisation, case| organisation == who.organisation || shared.contains(&case);
         let mut removals = self.store.removals_between(today, until).await?;

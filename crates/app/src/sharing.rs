@@ -69,7 +69,19 @@ impl Corridor {
     /// Whether the principal's organisation may see the case: it owns it, or the case is
     /// shared with it. Says nothing about the role: check the permission too.
     pub async fn organisation_may_see(&self, principal: &Principal, case: CaseId) -> Result<bool> {
-        if self.case_owner(case).await? == principal.organisation {
+        let owner = self.case_owner(case).await?;
+        self.organisation_may_see_owned(principal, case, owner)
+            .await
+    }
+
+    /// [`Corridor::organisation_may_see`] for a case whose owner is already known.
+    pub(crate) async fn organisation_may_see_owned(
+        &self,
+        principal: &Principal,
+        case: CaseId,
+        owner: OrgId,
+    ) -> Result<bool> {
+        if owner == principal.organisation {
             return Ok(true);
         }
         Ok(self
@@ -90,10 +102,15 @@ impl Corridor {
     }
 
     async fn case_owner(&self, case: CaseId) -> Result<OrgId> {
-        match self.store.case(case).await? {
-            None => Err(AppError::CaseNotFound(case)),
-            Some(StoredCase::Purged(tombstone)) => Ok(tombstone.organisation),
-            Some(StoredCase::Live(record)) => Ok(record.columns.organisation),
-        }
+        let stored = self.store.case(case).await?;
+        owner_of(stored.as_ref()).ok_or(AppError::CaseNotFound(case))
+    }
+}
+
+/// The organisation that owns a stored case (a purged one too, by its tombstone).
+pub(crate) fn owner_of(stored: Option<&StoredCase>) -> Option<OrgId> {
+    match stored? {
+        StoredCase::Purged(tombstone) => Some(tombstone.organisation),
+        StoredCase::Live(record) => Some(record.columns.organisation),
     }
 }

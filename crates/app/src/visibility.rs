@@ -5,10 +5,35 @@
 
 use chrono::Utc;
 use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Permission};
-use corridor_store::{CaseFilter, Page, StoredCase};
+use corridor_store::{CaseFilter, Page};
 
 use crate::accounts::Principal;
+use crate::sharing::owner_of;
 use crate::{AppError, CaseSummary, CaseView, Corridor, Result};
+
+/// Narrows `filter` to the cases `who`'s organisation owns or was given (`shared`). Most
+/// organisations share nothing with each other; their lists then read the organisation's index
+/// instead of testing every case against the shares.
+pub(crate) fn narrow(who: &Principal, filter: &CaseFilter, shared: &[CaseId]) -> CaseFilter {
+    if shared.is_empty() {
+        let asked_for_another = filter.organisation.is_some_and(|o| o != who.organisation);
+        CaseFilter {
+            organisation: Some(who.organisation),
+            // Asking for another organisation's cases, with none shared, finds nothing.
+            ids: if asked_for_another {
+                Some(Vec::new())
+            } else {
+                filter.ids.clone()
+            },
+            ..filter.clone()
+        }
+    } else {
+        CaseFilter {
+            visible_to: Some(who.organisation),
+            ..filter.clone()
+        }
+    }
+}
 
 /// An audit event for something `who` did.
 pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome) -> AuditEvent {
@@ -17,38 +42,14 @@ pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome)
 }
 
 impl Corridor {
-    /// Narrows `filter` to the cases `who`'s organisation owns or was given. Most
-    /// organisations share nothing with each other; their lists then read the organisation's
-    /// index instead of testing every case against the shares.
-    pub(crate) async fn visible_to(
-        &self,
-        who: &Principal,
-        filter: &CaseFilter,
-    ) -> Result<CaseFilter> {
-        let shared = self.store.cases_shared_with(who.organisation).await?;
-        if shared.is_empty() {
-            let asked_for_another = filter.organisation.is_some_and(|o| o != who.organisation);
-            Ok(CaseFilter {
-                organisation: Some(who.organisation),
-                // Asking for another organisation's cases, with none shared, finds nothing.
-                ids: if asked_for_another {
-                    Some(Vec::new())
-                } else {
-                    filter.ids.clone()
-                },
-                ..filter.clone()
-            })
-        } else {
-            Ok(CaseFilter {
-                visible_to: Some(who.organisation),
-                ..filter.clone()
-            })
-        }
+    /// The cases shared with `who`'s organisation (usually none).
+    pub(crate) async fn shared_with(&self, who: &Principal) -> Result<Vec<CaseId>> {
+        Ok(self.store.cases_shared_with(who.organisation).await?)
     }
 
     /// Records a refusal (missing permission, or a case of another organisation) and passes
     /// the error on.
-    async fn refused<T>(
+    pub(crate) async fn refused<T>(
         &self,
         who: &Principal,
         action: AuditAction,
@@ -75,7 +76,7 @@ impl Corridor {
                 .refused(who, AuditAction::CaseListed, None, error)
                 .await;
         }
-        let filter = self.visible_to(who, filter).await?;
+        let filter = narrow(who, filter, &self.shared_with(who).await?);
         let total = self.count_cases(&filter).await?;
         let cases = self.list_cases(&filter, page).await?;
         self.audit(event(who, AuditAction::CaseListed, AuditOutcome::Allowed))
@@ -111,20 +112,9 @@ impl Corridor {
         }
         // One read of the case serves both the ownership check and the page.
         let stored = self.store.case(id).await?;
-        let owner = match &stored {
-            None => None,
-            Some(StoredCase::Purged(tombstone)) => Some(tombstone.organisation),
-            Some(StoredCase::Live(record)) => Some(record.columns.organisation),
-        };
-        let visible = match owner {
+        let visible = match owner_of(stored.as_ref()) {
             None => false,
-            Some(owner) if owner == who.organisation => true,
-            Some(_) => self
-                .store
-                .case_shares(id)
-                .await?
-                .iter()
-                .any(|share| share.organisation == who.organisation),
+            Some(owner) => self.organisation_may_see_owned(who, id, owner).await?,
         };
         if !visible {
             tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");

@@ -139,4 +139,25 @@ async fn a_user_sees_own_and_shared_cases_only() {
             .await,
         Err(AppError::Forbidden(_))
     ));
+    assert!(matches!(
+        t.corridor.dashboard(&admin, Utc::now().date_naive()).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let denied = t
+        .corridor
+        .audit_log(
+            &corridor_store::AuditFilter {
+                outcome: Some(corridor_core::AuditOutcome::Denied),
+                action: Some(corridor_core::AuditAction::CaseListed),
+                ..Default::default()
+            },
+            Page::ALL,
+        )
+        .await
+        .expect("log");
+    assert_eq!(
+        denied.len(),
+        2,
+        "both refused lists (list and dashboard) are audited"
+    );
 }
