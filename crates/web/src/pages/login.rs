@@ -80,6 +80,14 @@ fn refusal(error: &AppError) -> &'static str {
     }
 }
 
+/// The status of a refused sign-in: 429 when throttled, else 401.
+fn refusal_status(error: &AppError) -> StatusCode {
+    match error {
+        AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNAUTHORIZED,
+    }
+}
+
 /// Renders a page of the login flow with `status`. These pages hold one-time secrets: never
 /// cache them.
 fn no_store(page: impl Template, status: StatusCode) -> Response {
@@ -120,10 +128,7 @@ pub async fn login(
             no_store(page, StatusCode::OK)
         }
         Err(error) => {
-            let status = match error {
-                AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
+            let status = refusal_status(&error);
             let page = LoginPage {
                 t,
                 username: form.username,
@@ -152,10 +157,7 @@ pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm
     {
         Ok(session) => signed_in(&state, &session, "/"),
         Err(error) => {
-            let status = match error {
-                AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
+            let status = refusal_status(&error);
             let key = refusal(&error);
             // An expired or used-up pending login cannot take another code: start again.
             if key == "login.expired" {

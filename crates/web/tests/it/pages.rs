@@ -13,6 +13,8 @@ use tower::ServiceExt;
 struct App {
     corridor: Arc<Corridor>,
     organisation: corridor_core::OrgId,
+    /// The first administrator, who creates the other users.
+    admin: corridor_app::Principal,
     /// The session cookie and CSRF token of a signed-in caseworker.
     cookie: String,
     csrf: String,
@@ -65,6 +67,7 @@ impl App {
         let mut app = App {
             corridor: Arc::new(corridor),
             organisation: organisation.id,
+            admin: admin.clone(),
             cookie: String::new(),
             csrf: String::new(),
             recovery_codes: Default::default(),
@@ -880,19 +883,7 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
     use corridor_core::Role;
     let app = App::new().await;
     let now = chrono::Utc::now();
-    let admin = app
-        .corridor
-        .store()
-        .user_by_username(&"admin".parse().expect("name"))
-        .await
-        .expect("read")
-        .expect("admin");
-    let admin = corridor_app::Principal {
-        user: admin.user.id,
-        username: admin.user.username.clone(),
-        role: Role::Admin,
-        organisation: app.organisation,
-    };
+    let admin = app.admin.clone();
     let other = corridor_core::Organisation {
         id: corridor_core::OrgId::random(),
         name: OrgName::new("Other organisation").expect("name"),
@@ -1052,19 +1043,7 @@ async fn a_coordinator_shares_a_case_and_revokes_it_and_both_are_audited() {
     use corridor_store::{AuditFilter, Page};
     let app = App::new().await;
     let now = chrono::Utc::now();
-    let admin = app
-        .corridor
-        .store()
-        .user_by_username(&"admin".parse().expect("name"))
-        .await
-        .expect("read")
-        .expect("admin");
-    let admin = corridor_app::Principal {
-        user: admin.user.id,
-        username: admin.user.username.clone(),
-        role: Role::Admin,
-        organisation: app.organisation,
-    };
+    let admin = app.admin.clone();
     let partner = app
         .corridor
         .create_organisation(&admin, OrgName::new("Partner group").expect("name"))
