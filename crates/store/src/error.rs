@@ -19,6 +19,8 @@ pub enum StoreError {
     CasePurged(CaseId),
     #[error("case {id} is no longer at stage {expected}; it changed meanwhile")]
     StageConflict { id: CaseId, expected: Stage },
+    #[error("case {0} was changed by someone else meanwhile; reload it and edit again")]
+    EditConflict(CaseId),
     #[error("a stored value in {table}.{column} is not valid: {reason}")]
     Corrupt {
         table: &'static str,

@@ -103,6 +103,13 @@ pub trait CaseStore: Send + Sync + 'static {
     async fn set_stage(&self, id: CaseId, from: Stage, to: Stage, at: DateTime<Utc>) -> Result<()>;
     async fn stage_changes(&self, id: CaseId) -> Result<Vec<StageChange>>;
 
+    /// Replaces a live case's plain columns, sealed fields, wrapped key, claims and hearings
+    /// in one transaction, if it was last updated at `expected_updated_at` (an edit made from
+    /// a stale copy is refused with [`StoreError::EditConflict`]). Its organisation and
+    /// creation time never change.
+    async fn update_case(&self, record: &CaseRecord, expected_updated_at: DateTime<Utc>)
+    -> Result<()>;
+
     /// Destroys the case's wrapped key and every sealed value, leaving a [`Tombstone`].
     async fn purge_case(&self, id: CaseId, at: DateTime<Utc>) -> Result<Tombstone>;
 

@@ -246,6 +246,11 @@ macro_rules! impl_sql_store {
                 });
                 qb.build().execute(&mut **tx).await?;
             }
+            insert_claims_and_hearings(tx, records).await
+        }
+
+        /// The claim and hearing rows of `records` (their cases' rows must exist).
+        async fn insert_claims_and_hearings(tx: &mut Tx<'_>, records: &[&CaseRecord]) -> Result<()> {
             let claims: Vec<_> = records
                 .iter()
                 .flat_map(|r| r.claims.iter().map(move |claim| (r.columns.id.0, claim)))
@@ -645,6 +650,63 @@ macro_rules! impl_sql_store {
                 }
                 let change = StageChange { case_id: id, from, to, at };
                 insert_stage_change(&mut tx, &change).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_case(
+                &self,
+                record: &CaseRecord,
+                expected_updated_at: DateTime<Utc>,
+            ) -> Result<()> {
+                let c = &record.columns;
+                let s = &record.sealed;
+                let mut tx = self.pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE cases SET program = $1, stage = $2, custody = $3, proceedings = $4, \
+                     risk_level = $5, final_order_date = $6, scheduled_removal_date = $7, \
+                     updated_at = $8, names = $9, person = $10, us_status = $11, \
+                     russia_risk = $12, notes = $13 \
+                     WHERE id = $14 AND organisation_id = $15 AND updated_at = $16",
+                )
+                .bind(c.program.as_str())
+                .bind(c.stage.as_str())
+                .bind(c.custody.as_str())
+                .bind(c.proceedings.as_str())
+                .bind(c.risk_level.as_str())
+                .bind(c.final_order_date)
+                .bind(c.scheduled_removal)
+                .bind(c.updated_at)
+                .bind(s.names.as_bytes())
+                .bind(s.person.as_bytes())
+                .bind(s.us_status.as_bytes())
+                .bind(s.russia_risk.as_bytes())
+                .bind(s.notes.as_ref().map(|n| n.as_bytes()))
+                .bind(c.id.0)
+                .bind(c.organisation.0)
+                .bind(expected_updated_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Err(match read_case(&mut tx, c.id).await? {
+                        None => StoreError::CaseNotFound(c.id),
+                        Some(StoredCase::Purged(_)) => StoreError::CasePurged(c.id),
+                        Some(StoredCase::Live(_)) => StoreError::EditConflict(c.id),
+                    });
+                }
+                sqlx::query("UPDATE case_keys SET wrapped_key = $1 WHERE case_id = $2")
+                    .bind(record.wrapped_key.as_bytes())
+                    .bind(c.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                for table in ["claims", "hearings"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
+                        .bind(c.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                insert_claims_and_hearings(&mut tx, &[record]).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -555,3 +555,97 @@ pub async fn orders_ids_and_counts(store: &dyn Store) {
         vec![(id(2), date(2026, 3, 1))]
     );
 }
+
+pub async fn updates_replace_a_live_case_atomically_from_its_current_version(store: &dyn Store) {
+    let org = organisation("Org");
+    store.insert_organisation(&org).await.expect("org");
+    let root = root_key();
+    let mut spec = Spec::new(org.id);
+    spec.hearings = vec![hearing(date(2026, 2, 1))];
+    let original = spec.build(&root);
+    let other = Spec::new(org.id).build(&root);
+    store
+        .insert_cases(&[original.clone(), other.clone()])
+        .await
+        .expect("insert");
+    let id = original.columns.id;
+
+    // The replacement: new sealed values, key, claims and hearings; same id, owner and birth.
+    let mut spec = Spec::new(org.id);
+    spec.stage = Stage::Documenting;
+    spec.custody = Custody::Bond;
+    spec.claims = 3;
+    spec.hearings = vec![hearing(date(2026, 3, 1)), hearing(date(2026, 3, 9))];
+    let mut edited = spec.build(&root);
+    edited.columns.id = id;
+    edited.columns.created_at = original.columns.created_at;
+    edited.columns.updated_at = at(5);
+
+    let stale = store
+        .update_case(&edited, at(1))
+        .await
+        .expect_err("stale version");
+    assert!(matches!(stale, StoreError::EditConflict(c) if c == id), "{stale}");
+    assert_eq!(
+        store.case(id).await.expect("read"),
+        Some(StoredCase::Live(Box::new(original.clone()))),
+        "a refused edit changes nothing"
+    );
+
+    // A claim id that another case holds fails the whole edit: nothing half-written.
+    let mut clash = edited.clone();
+    clash.claims[2].id = other.claims[0].id;
+    store
+        .update_case(&clash, original.columns.updated_at)
+        .await
+        .expect_err("duplicate claim id");
+    assert_eq!(
+        store.case(id).await.expect("read"),
+        Some(StoredCase::Live(Box::new(original.clone()))),
+        "a failed edit is rolled back"
+    );
+
+    store
+        .update_case(&edited, original.columns.updated_at)
+        .await
+        .expect("edit");
+    assert_eq!(
+        store.case(id).await.expect("read"),
+        Some(StoredCase::Live(Box::new(edited.clone())))
+    );
+    let hearings = store
+        .hearings_between(date(2026, 1, 1), date(2026, 12, 31))
+        .await
+        .expect("hearings");
+    let mine: Vec<_> = hearings.iter().filter(|h| h.case_id == id).collect();
+    assert_eq!(mine.len(), 2, "the old hearing is gone, the new ones are there");
+    assert_eq!(
+        store.case(other.columns.id).await.expect("read"),
+        Some(StoredCase::Live(Box::new(other))),
+        "another case is untouched"
+    );
+
+    // The owner never changes through an edit.
+    let mut moved = edited.clone();
+    moved.columns.organisation = organisation("Elsewhere").id;
+    let err = store
+        .update_case(&moved, edited.columns.updated_at)
+        .await
+        .expect_err("another owner");
+    assert!(matches!(err, StoreError::EditConflict(_)), "{err}");
+
+    let mut missing = edited.clone();
+    missing.columns.id = corridor_core::CaseId::random();
+    let err = store
+        .update_case(&missing, edited.columns.updated_at)
+        .await
+        .expect_err("unknown case");
+    assert!(matches!(err, StoreError::CaseNotFound(_)), "{err}");
+
+    store.purge_case(id, at(9)).await.expect("purge");
+    let err = store
+        .update_case(&edited, edited.columns.updated_at)
+        .await
+        .expect_err("purged case");
+    assert!(matches!(err, StoreError::CasePurged(c) if c == id), "{err}");
+}

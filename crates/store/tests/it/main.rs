@@ -49,6 +49,7 @@ conformance_suite!(
     pages_are_newest_first_and_do_not_overlap,
     hearings_between_lists_live_cases_in_date_order,
     stage_changes_are_compare_and_set_and_recorded,
+    updates_replace_a_live_case_atomically_from_its_current_version,
     purge_leaves_only_a_tombstone,
     snapshot_loads_into_an_empty_store_only,
     orders_ids_and_counts,
