@@ -59,14 +59,9 @@ impl Corridor {
         let mut cases = Vec::with_capacity(inputs.len());
         for input in inputs {
             if self.programs.get(&input.program).is_none() {
-                let known = self
-                    .programs
-                    .iter()
-                    .map(|p| p.slug.as_str())
-                    .collect::<Vec<_>>();
                 return Err(AppError::UnknownProgram {
                     slug: input.program,
-                    known: known.join(", "),
+                    known: self.program_list(),
                 });
             }
             cases.push(input.into_case(CaseId::random(), organisation, now));

@@ -22,6 +22,8 @@ pub enum AppError {
     CaseNotFound(CaseId),
     #[error("case {0} has been purged; only its tombstone remains")]
     CasePurged(CaseId),
+    #[error("case {0} was changed by someone else meanwhile; reload it and edit again")]
+    EditConflict(CaseId),
     #[error("{0}")]
     Transition(#[from] TransitionError),
     #[error("the store has no organisation yet; run `corridor init` first")]
@@ -95,6 +97,7 @@ impl From<StoreError> for AppError {
             StoreError::AlreadyInitialised => AppError::AlreadyInitialised,
             StoreError::CaseNotFound(id) => AppError::CaseNotFound(id),
             StoreError::CasePurged(id) => AppError::CasePurged(id),
+            StoreError::EditConflict(id) => AppError::EditConflict(id),
             StoreError::UsernameTaken => AppError::UsernameTaken,
             StoreError::UserNotFound(id) => AppError::UserNotFound(id),
             StoreError::OrganisationNotFound(id) => AppError::OrganisationNotFound(id),

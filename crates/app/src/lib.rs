@@ -11,6 +11,7 @@ mod cases;
 mod dashboard;
 pub mod demo;
 mod demo_users;
+mod editing;
 mod error;
 mod index;
 mod login;

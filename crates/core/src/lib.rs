@@ -18,6 +18,7 @@ pub mod audit;
 pub mod case;
 pub mod claim;
 pub mod date;
+pub mod details;
 pub mod ids;
 pub mod input;
 pub mod organisation;
@@ -38,6 +39,7 @@ pub use claim::{
     FactKeyError, Source, SourceError, SourceKind, group_claims,
 };
 pub use date::{DateError, PartialDate, Precision, parse_full_date};
+pub use details::CaseDetails;
 pub use enums::UnknownValue;
 pub use ids::{CaseId, ClaimId, IdError, OrgId, UserId};
 pub use input::{CaseInput, ClaimInput, InputError};

@@ -107,8 +107,11 @@ pub trait CaseStore: Send + Sync + 'static {
     /// in one transaction, if it was last updated at `expected_updated_at` (an edit made from
     /// a stale copy is refused with [`StoreError::EditConflict`]). Its organisation and
     /// creation time never change.
-    async fn update_case(&self, record: &CaseRecord, expected_updated_at: DateTime<Utc>)
-    -> Result<()>;
+    async fn update_case(
+        &self,
+        record: &CaseRecord,
+        expected_updated_at: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// Destroys the case's wrapped key and every sealed value, leaving a [`Tombstone`].
     async fn purge_case(&self, id: CaseId, at: DateTime<Utc>) -> Result<Tombstone>;

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod cases;
+mod editing;
 mod sealing;
 mod support;
 mod visibility;

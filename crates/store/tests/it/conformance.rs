@@ -585,7 +585,10 @@ pub async fn updates_replace_a_live_case_atomically_from_its_current_version(sto
         .update_case(&edited, at(1))
         .await
         .expect_err("stale version");
-    assert!(matches!(stale, StoreError::EditConflict(c) if c == id), "{stale}");
+    assert!(
+        matches!(stale, StoreError::EditConflict(c) if c == id),
+        "{stale}"
+    );
     assert_eq!(
         store.case(id).await.expect("read"),
         Some(StoredCase::Live(Box::new(original.clone()))),
@@ -618,7 +621,11 @@ pub async fn updates_replace_a_live_case_atomically_from_its_current_version(sto
         .await
         .expect("hearings");
     let mine: Vec<_> = hearings.iter().filter(|h| h.case_id == id).collect();
-    assert_eq!(mine.len(), 2, "the old hearing is gone, the new ones are there");
+    assert_eq!(
+        mine.len(),
+        2,
+        "the old hearing is gone, the new ones are there"
+    );
     assert_eq!(
         store.case(other.columns.id).await.expect("read"),
         Some(StoredCase::Live(Box::new(other))),

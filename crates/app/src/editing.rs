@@ -1,0 +1,95 @@
+//! Writing cases as a signed-in user: intake (a new case for the user's organisation) and edits.
+//! Only the owning organisation edits a case; a share lets another organisation read it, not
+//! change it. Both writes are audited, and so is every refusal.
+
+use chrono::{DateTime, Utc};
+use corridor_core::{AuditAction, AuditOutcome, CaseDetails, CaseId, Permission};
+use corridor_store::StoredCase;
+
+use crate::accounts::Principal;
+use crate::sealing::{open_case, seal_case};
+use crate::visibility::event;
+use crate::{AppError, Corridor, Result};
+
+impl Corridor {
+    /// A new case at intake, owned by `who`'s organisation (needs `case_create`).
+    pub async fn add_case_for(&self, who: &Principal, details: CaseDetails) -> Result<CaseId> {
+        if let Err(error) = who.require(Permission::CaseCreate) {
+            return self
+                .refused(who, AuditAction::CaseCreated, None, error)
+                .await;
+        }
+        let id = self
+            .add_case(who.organisation, details.into_input())
+            .await?;
+        self.audit(event(who, AuditAction::CaseCreated, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(id)
+    }
+
+    /// Replaces the editable fields of a case of `who`'s organisation (needs `case_edit`),
+    /// if nobody changed it since `seen_version` (its `updated_at` when the editor read it).
+    /// Returns the new version. A case of another organisation, shared or not, is not found.
+    pub async fn update_case_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        seen_version: DateTime<Utc>,
+        details: CaseDetails,
+    ) -> Result<DateTime<Utc>> {
+        if let Err(error) = who.require(Permission::CaseEdit) {
+            return self
+                .refused(who, AuditAction::CaseUpdated, Some(id), error)
+                .await;
+        }
+        let record = match self.store.case(id).await? {
+            Some(StoredCase::Live(record)) if record.columns.organisation == who.organisation => {
+                record
+            }
+            Some(StoredCase::Purged(tombstone)) if tombstone.organisation == who.organisation => {
+                return Err(AppError::CasePurged(id));
+            }
+            _ => {
+                tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
+                return self
+                    .refused(
+                        who,
+                        AuditAction::CaseUpdated,
+                        Some(id),
+                        AppError::CaseNotFound(id),
+                    )
+                    .await;
+            }
+        };
+        if self.programs.get(&details.program).is_none() {
+            return Err(AppError::UnknownProgram {
+                slug: details.program,
+                known: self.program_list(),
+            });
+        }
+        let mut case = open_case(&self.root, &record)?;
+        // Never earlier than the version it replaces, even if the clock stepped back.
+        let now = Utc::now().max(record.columns.updated_at);
+        details.apply_to(&mut case, now);
+        let sealed = seal_case(&self.root, &case);
+        self.store.update_case(&sealed, seen_version).await?;
+        self.index_names(id, case.person.names.iter().map(|n| n.text()));
+        tracing::info!(case = %id, "case updated");
+        self.audit(event(who, AuditAction::CaseUpdated, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        // The store may keep less precision than the clock: report the version as stored.
+        match self.store.case(id).await? {
+            Some(StoredCase::Live(stored)) => Ok(stored.columns.updated_at),
+            _ => Err(AppError::CaseNotFound(id)),
+        }
+    }
+
+    /// The slugs of the configured programs, for error messages.
+    pub(crate) fn program_list(&self) -> String {
+        self.programs
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
