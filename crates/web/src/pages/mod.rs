@@ -3,6 +3,7 @@
 //! translator.
 
 pub mod audit;
+pub mod case_form;
 pub mod case;
 pub mod dashboard;
 pub mod list;
