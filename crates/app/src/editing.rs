@@ -3,8 +3,8 @@
 //! change it. Both writes are audited, and so is every refusal.
 
 use chrono::{DateTime, Utc};
-use corridor_core::{AuditAction, AuditOutcome, CaseDetails, CaseId, Permission};
-use corridor_store::StoredCase;
+use corridor_core::{AuditAction, AuditOutcome, Case, CaseDetails, CaseId, Permission};
+use corridor_store::{CaseRecord, StoredCase};
 
 use crate::accounts::Principal;
 use crate::sealing::{open_case, seal_case};
@@ -14,11 +14,7 @@ use crate::{AppError, Corridor, Result};
 impl Corridor {
     /// A new case at intake, owned by `who`'s organisation (needs `case_create`).
     pub async fn add_case_for(&self, who: &Principal, details: CaseDetails) -> Result<CaseId> {
-        if let Err(error) = who.require(Permission::CaseCreate) {
-            return self
-                .refused(who, AuditAction::CaseCreated, None, error)
-                .await;
-        }
+        self.may_create(who).await?;
         let id = self
             .add_case(who.organisation, details.into_input())
             .await?;
@@ -42,25 +38,7 @@ impl Corridor {
                 .refused(who, AuditAction::CaseUpdated, Some(id), error)
                 .await;
         }
-        let record = match self.store.case(id).await? {
-            Some(StoredCase::Live(record)) if record.columns.organisation == who.organisation => {
-                record
-            }
-            Some(StoredCase::Purged(tombstone)) if tombstone.organisation == who.organisation => {
-                return Err(AppError::CasePurged(id));
-            }
-            _ => {
-                tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
-                return self
-                    .refused(
-                        who,
-                        AuditAction::CaseUpdated,
-                        Some(id),
-                        AppError::CaseNotFound(id),
-                    )
-                    .await;
-            }
-        };
+        let record = self.owned_record(who, id, AuditAction::CaseUpdated).await?;
         if self.programs.get(&details.program).is_none() {
             return Err(AppError::UnknownProgram {
                 slug: details.program,
@@ -81,6 +59,69 @@ impl Corridor {
         match self.store.case(id).await? {
             Some(StoredCase::Live(stored)) => Ok(stored.columns.updated_at),
             _ => Err(AppError::CaseNotFound(id)),
+        }
+    }
+
+    /// A case of `who`'s organisation, opened for editing (needs `case_edit`). Reading it is
+    /// audited like any read; a case of another organisation, shared or not, is not found.
+    pub async fn case_to_edit(&self, who: &Principal, id: CaseId) -> Result<Case> {
+        if let Err(error) = who.require(Permission::CaseEdit) {
+            return self
+                .refused(who, AuditAction::CaseRead, Some(id), error)
+                .await;
+        }
+        let record = self.owned_record(who, id, AuditAction::CaseRead).await?;
+        let case = open_case(&self.root, &record)?;
+        self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(case)
+    }
+
+    /// `Ok` if `who` may create cases; a refusal is audited. For forms, which check before
+    /// they validate, so that a refused user learns nothing from the validation.
+    pub async fn may_create(&self, who: &Principal) -> Result<()> {
+        match who.require(Permission::CaseCreate) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                self.refused(who, AuditAction::CaseCreated, None, error)
+                    .await
+            }
+        }
+    }
+
+    /// `Ok` if `who` may edit case `id` (the permission, and their organisation owns it); a
+    /// refusal is audited, and a case of another organisation is reported as not found.
+    pub async fn may_edit(&self, who: &Principal, id: CaseId) -> Result<()> {
+        if let Err(error) = who.require(Permission::CaseEdit) {
+            return self
+                .refused(who, AuditAction::CaseUpdated, Some(id), error)
+                .await;
+        }
+        self.owned_record(who, id, AuditAction::CaseUpdated)
+            .await
+            .map(|_| ())
+    }
+
+    /// The stored live case `id` if `who`'s organisation owns it; otherwise the refusal is
+    /// audited as `action` and the case reported as not found.
+    async fn owned_record(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        action: AuditAction,
+    ) -> Result<CaseRecord> {
+        match self.store.case(id).await? {
+            Some(StoredCase::Live(record)) if record.columns.organisation == who.organisation => {
+                Ok(*record)
+            }
+            Some(StoredCase::Purged(tombstone)) if tombstone.organisation == who.organisation => {
+                Err(AppError::CasePurged(id))
+            }
+            _ => {
+                tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
+                self.refused(who, action, Some(id), AppError::CaseNotFound(id))
+                    .await
+            }
         }
     }
 

@@ -65,7 +65,15 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .route("/", get(pages::dashboard::dashboard))
         .route("/cases", get(pages::list::case_list))
         .route("/cases/search", post(pages::list::case_search))
+        .route(
+            "/cases/new",
+            get(pages::edit::new_case_form).post(pages::edit::create_case),
+        )
         .route("/cases/{id}", get(pages::case::case_page))
+        .route(
+            "/cases/{id}/edit",
+            get(pages::edit::edit_case_form).post(pages::edit::save_case),
+        )
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/admin/audit", get(pages::audit::audit_log))

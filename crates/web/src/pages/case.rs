@@ -21,6 +21,8 @@ struct CasePage<'a> {
     who: Who,
     /// Present when the user may share this case: (shared with, may be shared with).
     sharing: Option<Sharing>,
+    /// Whether the user may edit this case (their organisation owns it).
+    editable: bool,
     id: String,
     title: String,
     stage: &'a str,
@@ -73,6 +75,9 @@ pub async fn case_page(
             let sharing = sharing(&state, &signed_in, id).await;
             let mut page = view(t, signed_in.who(t), &case);
             page.sharing = sharing;
+            let who = &signed_in.principal;
+            page.editable = who.may(corridor_core::Permission::CaseEdit)
+                && case.organisation == who.organisation;
             render(t, page)
         }
         Ok(CaseView::Purged(_)) => message(
@@ -175,6 +180,7 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
         t,
         who,
         sharing: None,
+        editable: false,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

@@ -230,8 +230,8 @@ impl CaseForm {
         let phone = short("phone");
         check("phone", messages::SHORT_TEXT, phone.is_ok());
         let email = short("email");
-        let email_ok = matches!(&email, Ok(None))
-            || matches!(&email, Ok(Some(e)) if looks_like_email(e));
+        let email_ok =
+            matches!(&email, Ok(None)) || matches!(&email, Ok(Some(e)) if looks_like_email(e));
         check("email", messages::EMAIL, email_ok);
         let address = short("address");
         check("address", messages::SHORT_TEXT, address.is_ok());
@@ -454,7 +454,12 @@ pub struct FormView {
 }
 
 impl FormView {
-    pub fn new(t: &Translator, programs: &ProgramCatalog, form: CaseForm, errors: &FieldErrors) -> Self {
+    pub fn new(
+        t: &Translator,
+        programs: &ProgramCatalog,
+        form: CaseForm,
+        errors: &FieldErrors,
+    ) -> Self {
         let selected_program = form.value("program").to_owned();
         FormView {
             errors: errors
@@ -525,7 +530,13 @@ mod tests {
     }
 
     fn first_program() -> String {
-        programs().iter().next().expect("a program").slug.as_str().to_owned()
+        programs()
+            .iter()
+            .next()
+            .expect("a program")
+            .slug
+            .as_str()
+            .to_owned()
     }
 
     #[test]
@@ -557,8 +568,14 @@ mod tests {
         assert_eq!(details.nationalities.len(), 2);
         assert_eq!(details.custody, Custody::Detained);
         assert_eq!(details.wanted, WantedStatus::Federal);
-        assert_eq!(details.contact.as_ref().and_then(|c| c.email.as_deref()), Some("e@example.org"));
-        assert_eq!(details.a_number.as_ref().map(|a| a.digits()), Some("208555013"));
+        assert_eq!(
+            details.contact.as_ref().and_then(|c| c.email.as_deref()),
+            Some("e@example.org")
+        );
+        assert_eq!(
+            details.a_number.as_ref().map(|a| a.digits()),
+            Some("208555013")
+        );
         assert_eq!(
             details.scheduled_removal,
             chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
@@ -638,9 +655,14 @@ mod tests {
 
     #[test]
     fn a_case_round_trips_through_the_form() {
-        let case = corridor_core::CaseInput::from_json(include_str!("../../../../examples/case.json"))
-            .expect("example")
-            .into_case(corridor_core::CaseId::random(), corridor_core::OrgId::random(), chrono::Utc::now());
+        let case =
+            corridor_core::CaseInput::from_json(include_str!("../../../../examples/case.json"))
+                .expect("example")
+                .into_case(
+                    corridor_core::CaseId::random(),
+                    corridor_core::OrgId::random(),
+                    chrono::Utc::now(),
+                );
         let details = CaseDetails::of(&case);
         let form = CaseForm::from_details(&details);
         let mut pairs = Vec::new();
@@ -651,8 +673,13 @@ mod tests {
             pairs.push(("name_text".to_owned(), row.text));
             pairs.push(("name_kind".to_owned(), row.kind));
         }
-        let parsed = CaseForm::from_pairs(&pairs).parse(&programs()).expect("valid");
-        assert!(parsed == details, "the form shows every editable field as it is");
+        let parsed = CaseForm::from_pairs(&pairs)
+            .parse(&programs())
+            .expect("valid");
+        assert!(
+            parsed == details,
+            "the form shows every editable field as it is"
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ struct CaseListPage<'a> {
     risks: Vec<Choice<'a>>,
     orders: Vec<Choice<'a>>,
     query_without_page: String,
+    /// Whether the user may open a new case.
+    may_create: bool,
     /// Set when the list shows the hits of a name search.
     searched: Option<String>,
 }
@@ -213,6 +215,9 @@ async fn show(
         CaseListPage {
             t,
             who: signed_in.who(t),
+            may_create: signed_in
+                .principal
+                .may(corridor_core::Permission::CaseCreate),
             cases,
             total,
             page: if search.is_some() { 1 } else { parsed.page },

@@ -3,9 +3,10 @@
 //! translator.
 
 pub mod audit;
-pub mod case_form;
 pub mod case;
+pub mod case_form;
 pub mod dashboard;
+pub mod edit;
 pub mod list;
 pub mod login;
 
@@ -126,6 +127,41 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             )
         }
     }
+}
+
+/// The fields of a urlencoded form body, in order. Anything else is refused: another content
+/// type with 415, a body that is not a form with 400 (the message never repeats the body).
+pub fn form_pairs(
+    t: &Translator,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, Response> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            mime.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(message(
+            t,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "error.bad_request",
+            "error.not_a_form",
+            "",
+        ));
+    }
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        message(
+            t,
+            StatusCode::BAD_REQUEST,
+            "error.bad_request",
+            "error.bad_form",
+            "",
+        )
+    })
 }
 
 /// `—` for a missing value.

@@ -1,4 +1,6 @@
-//! The read-only pages, requested through the router as a browser would (no network needed),
-//! and the loopback rule of `serve`.
+//! The web crate's one integration-test binary: pages, forms and the authorisation matrix,
+//! requested through the router as a browser would (no network needed).
 
+mod forms;
 mod pages;
+mod support;
