@@ -14,6 +14,7 @@ mod demo_users;
 mod editing;
 mod error;
 mod index;
+mod intake;
 mod login;
 pub mod programs;
 mod sealing;
@@ -35,6 +36,7 @@ pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
 pub use index::IndexStats;
+pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
 
 /// An unsealed Corridor: store, root key, programs and the name index.
@@ -45,6 +47,8 @@ pub struct Corridor {
     index: RwLock<NameIndex<CaseId>>,
     accounts: AccountPolicy,
     audit_queue: audit::AuditQueue,
+    intake_policy: IntakePolicy,
+    intake_throttle: intake::IntakeThrottle,
 }
 
 impl Corridor {
@@ -75,6 +79,8 @@ impl Corridor {
             index: RwLock::new(NameIndex::new()),
             audit_queue: audit::AuditQueue::default(),
             accounts: AccountPolicy::default(),
+            intake_policy: IntakePolicy::default(),
+            intake_throttle: Default::default(),
         };
         Ok((corridor, organisation))
     }
@@ -93,6 +99,8 @@ impl Corridor {
             index: RwLock::new(NameIndex::new()),
             audit_queue: audit::AuditQueue::default(),
             accounts: AccountPolicy::default(),
+            intake_policy: IntakePolicy::default(),
+            intake_throttle: Default::default(),
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

@@ -20,6 +20,8 @@ pub enum TokenPurpose {
     PendingLogin,
     /// A token for the JSON API.
     Api,
+    /// The anti-forgery cookie of a public form (self-referral), which has no session.
+    FormGuard,
 }
 
 impl TokenPurpose {
@@ -28,6 +30,7 @@ impl TokenPurpose {
             TokenPurpose::Session => b"corridor/v1/token/session",
             TokenPurpose::PendingLogin => b"corridor/v1/token/pending-login",
             TokenPurpose::Api => b"corridor/v1/token/api",
+            TokenPurpose::FormGuard => b"corridor/v1/token/form-guard",
         }
     }
 }

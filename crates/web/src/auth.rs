@@ -32,6 +32,41 @@ pub fn csrf_token(session_token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The anti-forgery cookie of public forms (self-referral), which have no session to bind to.
+pub const FORM_COOKIE: &str = "corridor_form";
+
+/// The CSRF token of a public form: derived from its cookie as [`csrf_token`] is from the
+/// session, under another label so the two never match each other.
+pub fn form_csrf_token(cookie_value: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"corridor/form-csrf/v1\0")
+        .chain_update(cookie_value.as_bytes())
+        .finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh anti-forgery cookie: its value and the `Set-Cookie` header that sets it.
+pub fn new_form_cookie(secure: bool) -> (String, String) {
+    let token = corridor_crypto::SecretToken::generate(corridor_crypto::TokenPurpose::FormGuard);
+    let value = token.expose().to_owned();
+    let secure = if secure { "; Secure" } else { "" };
+    let header =
+        format!("{FORM_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=7200{secure}");
+    (value, header)
+}
+
+/// Whether a public form's CSRF field matches the anti-forgery cookie sent with it.
+pub fn form_csrf_matches(headers: &HeaderMap, fields: &[(String, String)]) -> bool {
+    let Some(cookie_value) = cookie(headers, FORM_COOKIE) else {
+        return false;
+    };
+    let expected = form_csrf_token(cookie_value);
+    fields
+        .iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .is_some_and(|(_, presented)| bool::from(presented.as_bytes().ct_eq(expected.as_bytes())))
+}
+
 /// The signed-in user of a request, put there by [`require_session`].
 #[derive(Clone, Debug)]
 pub struct SignedIn {

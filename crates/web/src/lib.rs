@@ -89,6 +89,10 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/login",
             get(pages::login::login_page).post(pages::login::login),
         )
+        .route(
+            "/intake",
+            get(pages::intake::intake_form).post(pages::intake::submit_intake),
+        )
         .route("/login/totp", post(pages::login::login_totp))
         .route("/login/enrol", post(pages::login::login_enrol))
         .route("/assets/style.css", get(pages::stylesheet))

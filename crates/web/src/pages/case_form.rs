@@ -36,6 +36,7 @@ pub mod messages {
     pub const NOTES: &str = "form.error.notes";
     pub const ORGANISATION: &str = "form.error.organisation";
 
+    #[cfg(test)]
     pub const ALL: &[&str] = &[
         REQUIRED_NAME,
         NAME,

@@ -102,7 +102,7 @@ pub async fn create_case(
     }
     let pairs = match form_pairs(t, &headers, &body) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let form = CaseForm::from_pairs(&pairs);
     let details = match form.parse(state.corridor.programs()) {
@@ -195,7 +195,7 @@ pub async fn save_case(
     }
     let pairs = match form_pairs(t, &headers, &body) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let version_typed = pairs
         .iter()

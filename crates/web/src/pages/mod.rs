@@ -7,6 +7,7 @@ pub mod case;
 pub mod case_form;
 pub mod dashboard;
 pub mod edit;
+pub mod intake;
 pub mod list;
 pub mod login;
 
@@ -135,7 +136,7 @@ pub fn form_pairs(
     t: &Translator,
     headers: &axum::http::HeaderMap,
     body: &[u8],
-) -> Result<Vec<(String, String)>, Response> {
+) -> Result<Vec<(String, String)>, Box<Response>> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -145,22 +146,22 @@ pub fn form_pairs(
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
     if !is_form {
-        return Err(message(
+        return Err(Box::new(message(
             t,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "error.bad_request",
             "error.not_a_form",
             "",
-        ));
+        )));
     }
     serde_urlencoded::from_bytes(body).map_err(|_| {
-        message(
+        Box::new(message(
             t,
             StatusCode::BAD_REQUEST,
             "error.bad_request",
             "error.bad_form",
             "",
-        )
+        ))
     })
 }
 

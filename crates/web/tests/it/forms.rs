@@ -66,7 +66,10 @@ async fn intake_creates_a_case_and_opens_it() {
     let (status, _, page) = app.get(&format!("/cases/{}", ids[0])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Аполлинария Приёмова") && page.contains("2026-12-24"));
-    assert!(page.contains(&format!("/cases/{}/edit", ids[0])), "an edit link");
+    assert!(
+        page.contains(&format!("/cases/{}/edit", ids[0])),
+        "an edit link"
+    );
 }
 
 #[tokio::test]
@@ -91,7 +94,10 @@ async fn a_refused_intake_keeps_everything_typed_and_names_each_faulty_field() {
     let (status, page) = app.post("/cases/new", &body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(faulty_fields(&page), ["birth_date", "email", "a_number"]);
-    assert!(page.contains("role=\"alert\""), "a notice says nothing was saved");
+    assert!(
+        page.contains("role=\"alert\""),
+        "a notice says nothing was saved"
+    );
     assert!(page.contains("aria-invalid=\"true\""));
     for typed in [
         "value=\"Евлампия Ошибкина\"",
@@ -157,7 +163,10 @@ async fn an_edit_saves_and_a_stale_one_is_refused_with_the_typing_kept() {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(page.contains("value=\"Stale Overwrite\""), "the typing is kept");
+    assert!(
+        page.contains("value=\"Stale Overwrite\""),
+        "the typing is kept"
+    );
     assert!(page.contains("role=\"alert\""));
     let after = match app.corridor.case(id).await.expect("case") {
         corridor_app::CaseView::Live(case) => case,
@@ -167,10 +176,7 @@ async fn an_edit_saves_and_a_stale_one_is_refused_with_the_typing_kept() {
 
     // An invalid edit is refused field by field and changes nothing.
     let (status, page) = app
-        .post(
-            &format!("/cases/{id}/edit"),
-            &edit("", "jail", &version),
-        )
+        .post(&format!("/cases/{id}/edit"), &edit("", "jail", &version))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(faulty_fields(&page), ["names.0", "custody"]);
@@ -219,7 +225,12 @@ async fn requests_that_are_not_forms_are_refused_before_anything_is_stored() {
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     );
     assert_eq!(
-        send("application/x-www-form-urlencoded", valid.replace(&app.csrf, "0"), true).await,
+        send(
+            "application/x-www-form-urlencoded",
+            valid.replace(&app.csrf, "0"),
+            true
+        )
+        .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -265,10 +276,131 @@ async fn only_the_owning_organisation_edits_and_only_creators_open_intake() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{uri}");
         assert!(!page.contains("Pustovoitova") && !page.contains("Пустовойтова"));
     }
-    let (status, _, _) = app
-        .get(&format!("/cases/{}/edit", CaseId::random()))
-        .await;
+    let (status, _, _) = app.get(&format!("/cases/{}/edit", CaseId::random())).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "unknown case");
     let (status, _, _) = app.get("/cases/not-an-id/edit").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The public page's anti-forgery cookie and the CSRF token of its form.
+async fn public_form(app: &App) -> (String, String, String) {
+    let (status, headers, page) = app.request("GET", "/intake", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let set_cookie = headers["set-cookie"].to_str().expect("ascii").to_owned();
+    assert!(
+        set_cookie.starts_with("corridor_form=")
+            && set_cookie.contains("HttpOnly")
+            && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+    let csrf = between(&page, "name=\"csrf\" value=\"", "\"");
+    (cookie, csrf, page)
+}
+
+fn self_referral(csrf: &str, organisation: &str, name: &str, birth_date: &str) -> String {
+    form(&[
+        ("csrf", csrf),
+        ("organisation", organisation),
+        ("name_text", name),
+        ("name_kind", "native"),
+        ("birth_date", birth_date),
+        ("email", "self@example.org"),
+        ("notes", "I was detained after a check-in."),
+    ])
+}
+
+#[tokio::test]
+async fn the_public_page_files_a_case_and_shows_nothing_back() {
+    let app = App::new().await;
+    let (cookie, csrf, page) = public_form(&app).await;
+    assert!(
+        page.contains("Web test organisation"),
+        "organisations to choose"
+    );
+    assert!(
+        !page.contains("/logout") && !page.contains("/cases"),
+        "no staff navigation"
+    );
+    let before = live_cases(&app).await;
+
+    let org = app.organisation.to_string();
+    let body = self_referral(&csrf, &org, "Самообращенцева Фекла", "1988");
+    let (status, _, reply) = app
+        .request("POST", "/intake", Some(&body), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert!(!reply.contains("Самообращенцева") && !reply.contains("self@example.org"));
+    assert_eq!(live_cases(&app).await, before + 1);
+    let ids = app.corridor.search_names("Samoobrashchentseva", 5);
+    assert_eq!(ids.len(), 1);
+    let case = match app.corridor.case(ids[0]).await.expect("case") {
+        corridor_app::CaseView::Live(case) => case,
+        corridor_app::CaseView::Purged(_) => panic!("purged"),
+    };
+    assert_eq!(case.organisation, app.organisation);
+    assert_eq!(case.stage, corridor_core::Stage::Intake);
+    let log = app
+        .corridor
+        .audit_log(
+            &corridor_store::AuditFilter {
+                action: Some(corridor_core::AuditAction::PublicIntake),
+                ..Default::default()
+            },
+            corridor_store::Page::new(0, 10),
+        )
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].event.actor, corridor_core::Actor::Public);
+    assert_eq!(log[0].event.case, Some(ids[0]));
+}
+
+#[tokio::test]
+async fn the_public_page_refuses_forgeries_bad_fields_and_floods() {
+    let app = App::new().await;
+    let (cookie, csrf, _) = public_form(&app).await;
+    let org = app.organisation.to_string();
+    let before = live_cases(&app).await;
+    let valid = self_referral(&csrf, &org, "Public Person", "1990");
+
+    let (status, _, _) = app.request("POST", "/intake", Some(&valid), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no anti-forgery cookie");
+    let (other_cookie, _, _) = public_form(&app).await;
+    let (status, _, _) = app
+        .request("POST", "/intake", Some(&valid), Some(&other_cookie))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a token of another cookie");
+    let (status, _, _) = app
+        .request("POST", "/intake", Some(&valid), Some(&app.cookie))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a session is no substitute");
+
+    let bad = self_referral(
+        &csrf,
+        &corridor_core::OrgId::random().to_string(),
+        "Public Person",
+        "199",
+    );
+    let (status, _, page) = app
+        .request("POST", "/intake", Some(&bad), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(faulty_fields(&page), ["organisation", "birth_date"]);
+    assert!(page.contains("value=\"Public Person\"") && page.contains("value=\"199\""));
+    assert_eq!(live_cases(&app).await, before, "nothing stored");
+
+    // Five per address per hour by default; the sixth is refused and nothing is stored.
+    for n in 0..5 {
+        let (status, _, _) = app
+            .request("POST", "/intake", Some(&valid), Some(&cookie))
+            .await;
+        assert_eq!(status, StatusCode::OK, "submission {n}");
+    }
+    let (status, _, page) = app
+        .request("POST", "/intake", Some(&valid), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!page.contains("Public Person"));
+    assert_eq!(live_cases(&app).await, before + 5);
 }

@@ -642,6 +642,7 @@ fn the_matrix_lists_every_route() {
         "/login",
         "/login/totp",
         "/login/enrol",
+        "/intake",
         "/assets/style.css",
         "/assets/htmx.min.js",
         "/healthz",
