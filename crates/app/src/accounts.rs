@@ -6,13 +6,17 @@
 //! checks it against the one table in `corridor_core::access`.
 
 use chrono::{DateTime, Duration, Utc};
-use corridor_core::{OrgId, OrgName, Organisation, Permission, Role, User, UserId, Username};
+use corridor_core::{
+    AuditAction, AuditOutcome, OrgId, OrgName, Organisation, Permission, Role, User, UserId,
+    Username,
+};
 use corridor_crypto::{
     PasswordHash, PasswordParams, PasswordPolicy, RecoveryCode, Zeroizing, generate_recovery_codes,
     hash_password,
 };
 use corridor_store::UserRecord;
 
+use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
 /// How long sessions and pending logins live.
@@ -187,9 +191,9 @@ impl Corridor {
         Ok(record.user)
     }
 
-    /// Creates a user (needs `user_manage`). The new account has no authenticator yet
-    /// (`totp_enrolled` is false): its first login leads to enrolment, and no session is
-    /// granted before that is done.
+    /// Creates a user (needs `user_manage`) in the actor's organisation, or in an organisation
+    /// that has no users yet (an admin sets up a new partner organisation's first account).
+    /// Audited, as is a refusal.
     pub async fn create_user(
         &self,
         actor: &Principal,
@@ -199,7 +203,15 @@ impl Corridor {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<User> {
-        actor.require(Permission::UserManage)?;
+        let action = AuditAction::UserCreated;
+        if let Err(error) = actor.require(Permission::UserManage) {
+            return self.refused(actor, action, None, error).await;
+        }
+        if organisation != actor.organisation && !self.store.users(organisation).await?.is_empty()
+        {
+            let error = AppError::Refused("that organisation manages its own accounts");
+            return self.refused(actor, action, None, error).await;
+        }
         let record = self
             .new_user_record(organisation, username, role, password, now)
             .await?;
@@ -211,6 +223,10 @@ impl Corridor {
             organisation = %organisation,
             "user created"
         );
+        self.audit(
+            event(actor, action, AuditOutcome::Allowed).with_subject(record.user.id.to_string()),
+        )
+        .await?;
         Ok(record.user)
     }
 
@@ -287,74 +303,114 @@ impl Corridor {
             .map_err(AppError::from)
     }
 
-    /// Creates an organisation (needs `organisation_manage`).
+    /// Creates an organisation (needs `organisation_manage`). Audited.
     pub async fn create_organisation(
         &self,
         actor: &Principal,
         name: OrgName,
     ) -> Result<Organisation> {
-        actor.require(Permission::OrganisationManage)?;
+        let action = AuditAction::OrganisationCreated;
+        if let Err(error) = actor.require(Permission::OrganisationManage) {
+            return self.refused(actor, action, None, error).await;
+        }
         let organisation = Organisation::new(name);
         self.store.insert_organisation(&organisation).await?;
         tracing::info!(organisation = %organisation.id, by = %actor.user, "organisation created");
+        self.audit(
+            event(actor, action, AuditOutcome::Allowed).with_subject(organisation.id.to_string()),
+        )
+        .await?;
         Ok(organisation)
     }
 
-    /// The users of an organisation (needs `user_manage`).
-    pub async fn users(&self, actor: &Principal, organisation: OrgId) -> Result<Vec<User>> {
+    /// The users of the actor's organisation (needs `user_manage`).
+    pub async fn users(&self, actor: &Principal) -> Result<Vec<User>> {
         actor.require(Permission::UserManage)?;
-        Ok(self.store.users(organisation).await?)
+        Ok(self.store.users(actor.organisation).await?)
     }
 
-    /// One user (needs `user_manage`, or to be that user).
+    /// One user (needs `user_manage` in the user's organisation, or to be that user).
     pub async fn user(&self, actor: &Principal, id: UserId) -> Result<User> {
         if actor.user != id {
             actor.require(Permission::UserManage)?;
         }
-        Ok(self
-            .store
-            .user(id)
-            .await?
-            .ok_or(AppError::UserNotFound(id))?
-            .user)
+        let user = self.store.user(id).await?.map(|record| record.user);
+        match user {
+            Some(user) if user.organisation == actor.organisation => Ok(user),
+            _ => Err(AppError::UserNotFound(id)),
+        }
     }
 
-    /// Disables or re-enables a user (needs `user_manage`). Disabling ends the user's sessions
-    /// at once. Nobody can disable their own account, so the last admin cannot lock everyone
-    /// out by mistake.
+    /// Disables or re-enables a user of the actor's organisation (needs `user_manage`).
+    /// Disabling ends the user's sessions at once. Nobody can disable their own account, so
+    /// the last admin cannot lock everyone out by mistake. Audited.
     pub async fn set_user_disabled(
         &self,
         actor: &Principal,
         id: UserId,
         disabled: bool,
     ) -> Result<()> {
-        actor.require(Permission::UserManage)?;
+        let action = if disabled {
+            AuditAction::UserDisabled
+        } else {
+            AuditAction::UserEnabled
+        };
+        self.managed_user(actor, id, action).await?;
         if disabled && actor.user == id {
             return Err(AppError::Refused("you cannot disable your own account"));
         }
         self.store.set_disabled(id, disabled).await?;
         tracing::info!(user = %id, by = %actor.user, disabled, "user access changed");
-        Ok(())
+        self.user_changed(actor, id, action).await
     }
 
-    /// Changes a user's role (needs `user_manage`). It applies from the user's next request:
-    /// every request reads the role afresh. Nobody can change their own role.
+    /// Changes the role of a user of the actor's organisation (needs `user_manage`). It
+    /// applies from the user's next request: every request reads the role afresh. Nobody can
+    /// change their own role. Audited.
     pub async fn set_user_role(&self, actor: &Principal, id: UserId, role: Role) -> Result<()> {
-        actor.require(Permission::UserManage)?;
+        let action = AuditAction::UserRoleChanged;
+        self.managed_user(actor, id, action).await?;
         if actor.user == id {
             return Err(AppError::Refused("you cannot change your own role"));
         }
         self.store.set_role(id, role).await?;
         tracing::info!(user = %id, by = %actor.user, role = %role, "user role changed");
+        self.user_changed(actor, id, action).await
+    }
+
+    /// Forgets the authenticator and recovery codes of a user of the actor's organisation,
+    /// ending their sessions (needs `user_manage`): for a lost phone. The next login enrols a
+    /// new authenticator. Audited.
+    pub async fn reset_totp(&self, actor: &Principal, id: UserId) -> Result<()> {
+        let action = AuditAction::UserTotpReset;
+        self.managed_user(actor, id, action).await?;
+        self.store.reset_totp(id).await?;
+        tracing::info!(user = %id, by = %actor.user, "authenticator reset");
+        self.user_changed(actor, id, action).await
+    }
+
+    /// `Ok` if the actor may manage user `id`: the permission, and the user is of the actor's
+    /// organisation (a user of another one is not found). Refusals are audited as `action`.
+    async fn managed_user(&self, actor: &Principal, id: UserId, action: AuditAction) -> Result<()> {
+        if let Err(error) = actor.require(Permission::UserManage) {
+            return self.refused(actor, action, None, error).await;
+        }
+        let ours = self
+            .store
+            .user(id)
+            .await?
+            .is_some_and(|record| record.user.organisation == actor.organisation);
+        if !ours {
+            return self
+                .refused(actor, action, None, AppError::UserNotFound(id))
+                .await;
+        }
         Ok(())
     }
 
-    /// Forgets a user's authenticator and recovery codes, ending their sessions (needs
-    /// `user_manage`): for a lost phone. The next login enrols a new authenticator.
-    pub async fn reset_totp(&self, actor: &Principal, id: UserId) -> Result<()> {
-        actor.require(Permission::UserManage)?;
-        self.store.reset_totp(id).await?;
-        tracing::info!(user = %id, by = %actor.user, "authenticator reset");
+    async fn user_changed(&self, actor: &Principal, id: UserId, action: AuditAction) -> Result<()> {
+        self.audit(event(actor, action, AuditOutcome::Allowed).with_subject(id.to_string()))
+            .await?;
         Ok(())
     }
 }

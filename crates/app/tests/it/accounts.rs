@@ -1036,7 +1036,7 @@ async fn only_user_managers_manage_users_and_input_is_validated() {
     );
     let err = t
         .corridor
-        .users(&coordinator.principal(), t.organisation)
+        .users(&coordinator.principal())
         .await
         .expect_err("not permitted");
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
@@ -1060,10 +1060,29 @@ async fn only_user_managers_manage_users_and_input_is_validated() {
         .expect("sponsor");
     assert_eq!(sponsor.organisation, partner.id);
     assert!(!sponsor.totp_enrolled);
-    assert_eq!(
-        t.corridor.users(&actor, partner.id).await.expect("list"),
-        vec![sponsor.clone()]
+    assert!(
+        !t.corridor
+            .users(&actor)
+            .await
+            .expect("list")
+            .contains(&sponsor),
+        "an admin lists the users of their own organisation"
     );
+    // Once the partner has an account, it manages its own: no second one from outside.
+    let err = t
+        .corridor
+        .create_user(&actor, partner.id, "second.ca", Role::Sponsor, PASSWORD, t0())
+        .await
+        .expect_err("the partner manages its own accounts");
+    assert!(matches!(err, AppError::Refused(_)), "{err}");
+    for attempt in [
+        t.corridor.set_user_disabled(&actor, sponsor.id, true).await,
+        t.corridor.set_user_role(&actor, sponsor.id, Role::Coordinator).await,
+        t.corridor.reset_totp(&actor, sponsor.id).await,
+    ] {
+        let err = attempt.expect_err("another organisation's user");
+        assert!(matches!(err, AppError::UserNotFound(_)), "{err}");
+    }
     let sponsor_principal = Principal {
         user: sponsor.id,
         username: sponsor.username.clone(),
