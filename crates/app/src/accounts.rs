@@ -207,8 +207,7 @@ impl Corridor {
         if let Err(error) = actor.require(Permission::UserManage) {
             return self.refused(actor, action, None, error).await;
         }
-        if organisation != actor.organisation && !self.store.users(organisation).await?.is_empty()
-        {
+        if organisation != actor.organisation && !self.store.users(organisation).await?.is_empty() {
             let error = AppError::Refused("that organisation manages its own accounts");
             return self.refused(actor, action, None, error).await;
         }

@@ -80,13 +80,8 @@ impl Corridor {
     /// `Ok` if `who` may create cases; a refusal is audited. For forms, which check before
     /// they validate, so that a refused user learns nothing from the validation.
     pub async fn may_create(&self, who: &Principal) -> Result<()> {
-        match who.require(Permission::CaseCreate) {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.refused(who, AuditAction::CaseCreated, None, error)
-                    .await
-            }
-        }
+        self.permit(who, Permission::CaseCreate, AuditAction::CaseCreated)
+            .await
     }
 
     /// `Ok` if `who` may edit case `id` (the permission, and their organisation owns it); a

@@ -64,6 +64,21 @@ impl Corridor {
         Err(error)
     }
 
+    /// `Ok` if `who`'s role may do `permission`; otherwise the refusal is audited as `action`.
+    /// For handlers that check before they read a form, so that a refused user learns
+    /// nothing from its validation.
+    pub async fn permit(
+        &self,
+        who: &Principal,
+        permission: Permission,
+        action: AuditAction,
+    ) -> Result<()> {
+        match who.require(permission) {
+            Ok(()) => Ok(()),
+            Err(error) => self.refused(who, action, None, error).await,
+        }
+    }
+
     /// The cases `who` may see that match the filter: the total and one page.
     pub async fn cases_for(
         &self,

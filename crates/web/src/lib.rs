@@ -77,6 +77,15 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/admin/audit", get(pages::audit::audit_log))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::create_user),
+        )
+        .route("/admin/users/{user}", post(pages::admin::change_user))
+        .route(
+            "/admin/organisations",
+            get(pages::admin::organisations).post(pages::admin::create_organisation),
+        )
         .route("/logout", post(pages::login::logout))
         .route("/logout/everywhere", post(pages::login::logout_everywhere))
         .route_layer(axum::middleware::from_fn_with_state(

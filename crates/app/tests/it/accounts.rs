@@ -1071,13 +1071,22 @@ async fn only_user_managers_manage_users_and_input_is_validated() {
     // Once the partner has an account, it manages its own: no second one from outside.
     let err = t
         .corridor
-        .create_user(&actor, partner.id, "second.ca", Role::Sponsor, PASSWORD, t0())
+        .create_user(
+            &actor,
+            partner.id,
+            "second.ca",
+            Role::Sponsor,
+            PASSWORD,
+            t0(),
+        )
         .await
         .expect_err("the partner manages its own accounts");
     assert!(matches!(err, AppError::Refused(_)), "{err}");
     for attempt in [
         t.corridor.set_user_disabled(&actor, sponsor.id, true).await,
-        t.corridor.set_user_role(&actor, sponsor.id, Role::Coordinator).await,
+        t.corridor
+            .set_user_role(&actor, sponsor.id, Role::Coordinator)
+            .await,
         t.corridor.reset_totp(&actor, sponsor.id).await,
     ] {
         let err = attempt.expect_err("another organisation's user");

@@ -2,6 +2,7 @@
 //! templates only lay them out (askama escapes every value) and take every word from the
 //! translator.
 
+pub mod admin;
 pub mod audit;
 pub mod case;
 pub mod case_form;
@@ -98,6 +99,13 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             StatusCode::NOT_FOUND,
             "error.not_found",
             "error.no_such_case",
+            "",
+        ),
+        AppError::UserNotFound(_) | AppError::OrganisationNotFound(_) => message(
+            t,
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            "error.not_found_text",
             "",
         ),
         AppError::CasePurged(_) => {

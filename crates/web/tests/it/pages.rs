@@ -631,6 +631,31 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/admin/audit",
         Some(corridor_core::Permission::AuditRead),
     ),
+    (
+        "GET",
+        "/admin/users",
+        Some(corridor_core::Permission::UserManage),
+    ),
+    (
+        "POST",
+        "/admin/users",
+        Some(corridor_core::Permission::UserManage),
+    ),
+    (
+        "POST",
+        "/admin/users/{user}",
+        Some(corridor_core::Permission::UserManage),
+    ),
+    (
+        "GET",
+        "/admin/organisations",
+        Some(corridor_core::Permission::OrganisationManage),
+    ),
+    (
+        "POST",
+        "/admin/organisations",
+        Some(corridor_core::Permission::OrganisationManage),
+    ),
     ("POST", "/logout", None),
     ("POST", "/logout/everywhere", None),
 ];
@@ -681,6 +706,25 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
         .await
         .expect("add");
 
+    let own_user = app
+        .corridor
+        .create_user(
+            &admin,
+            app.organisation,
+            "matrix-target",
+            Role::Caseworker,
+            PASSWORD,
+            now,
+        )
+        .await
+        .expect("user")
+        .id;
+    let other_user = app
+        .corridor
+        .create_user_as_operator(other.id, "matrix-other", Role::Caseworker, PASSWORD, now)
+        .await
+        .expect("user")
+        .id;
     for &role in Role::ALL {
         let username = format!("matrix-{}", role.as_str().replace('_', "-"));
         app.corridor
@@ -693,7 +737,12 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 continue; // ends the session; covered by the logout test
             }
             let allowed = permission.is_none_or(|p| role.may(p));
-            let targets: Vec<(String, bool)> = if path.contains("{id}") {
+            let targets: Vec<(String, bool)> = if path.contains("{user}") {
+                vec![
+                    (path.replace("{user}", &own_user.to_string()), allowed),
+                    (path.replace("{user}", &other_user.to_string()), false),
+                ]
+            } else if path.contains("{id}") {
                 vec![
                     (path.replace("{id}", &own_case.to_string()), allowed),
                     (path.replace("{id}", &other_case.to_string()), false),
@@ -702,7 +751,10 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 vec![(path.to_owned(), allowed)]
             };
             for (uri, expect_allowed) in targets {
-                let form = format!("csrf={csrf}&q=Pustovoitova&organisation={}", other.id);
+                let form = format!(
+                    "csrf={csrf}&q=Pustovoitova&organisation={}&action=enable",
+                    other.id
+                );
                 let body = (method == "POST").then_some(form.as_str());
                 let (status, _, page) = app.request(method, &uri, body, Some(&cookie)).await;
                 if expect_allowed {
