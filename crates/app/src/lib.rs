@@ -17,6 +17,7 @@ mod index;
 mod intake;
 mod login;
 pub mod programs;
+mod referrals;
 mod sealing;
 mod sessions;
 mod sharing;

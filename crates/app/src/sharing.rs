@@ -3,11 +3,27 @@
 //! that is not shared is reported as not found, so its existence is not revealed.
 
 use chrono::{DateTime, Utc};
-use corridor_core::{AuditAction, AuditOutcome, CaseId, OrgId, Permission};
+use corridor_core::{AuditAction, AuditOutcome, CaseId, GrantKind, OrgId, Permission};
 use corridor_store::{CaseShare, StoredCase};
 
 use crate::accounts::Principal;
 use crate::{AppError, Corridor, Result};
+
+/// What a grant of each kind needs, and how it is audited: (permission, granted, withdrawn).
+fn grant_rules(kind: GrantKind) -> (Permission, AuditAction, AuditAction) {
+    match kind {
+        GrantKind::Share => (
+            Permission::CaseShare,
+            AuditAction::CaseShared,
+            AuditAction::CaseShareRevoked,
+        ),
+        GrantKind::Referral => (
+            Permission::ReferralManage,
+            AuditAction::CaseReferred,
+            AuditAction::CaseReferralWithdrawn,
+        ),
+    }
+}
 
 impl Corridor {
     /// Shares a case of the actor's organisation with another organisation (needs
@@ -19,49 +35,97 @@ impl Corridor {
         with: OrgId,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        actor.require(Permission::CaseShare)?;
-        let owner = self.owned_by_actor(actor, case).await?;
-        if with == owner {
-            return Err(AppError::Refused(
-                "a case is always visible to its own organisation",
-            ));
-        }
-        let shared = self
-            .store
-            .share_case(&CaseShare {
-                case_id: case,
-                organisation: with,
-                granted_by: actor.user,
-                granted_at: now,
-            })
-            .await?;
-        tracing::info!(case = %case, with = %with, by = %actor.user, "case shared");
-        let event = crate::visibility::event(actor, AuditAction::CaseShared, AuditOutcome::Allowed)
-            .with_case(case)
-            .with_subject(with.to_string());
-        self.audit(event).await?;
-        Ok(shared)
+        self.grant(actor, case, with, GrantKind::Share, now).await
     }
 
     /// Stops sharing a case of the actor's organisation (needs `case_share`). `Ok(false)` if
     /// it was not shared with that organisation.
     pub async fn unshare_case(&self, actor: &Principal, case: CaseId, with: OrgId) -> Result<bool> {
-        actor.require(Permission::CaseShare)?;
-        self.owned_by_actor(actor, case).await?;
-        let unshared = self.store.unshare_case(case, with).await?;
-        tracing::info!(case = %case, with = %with, by = %actor.user, "case unshared");
-        let event =
-            crate::visibility::event(actor, AuditAction::CaseShareRevoked, AuditOutcome::Allowed)
-                .with_case(case)
-                .with_subject(with.to_string());
-        self.audit(event).await?;
-        Ok(unshared)
+        self.revoke(actor, case, with, GrantKind::Share).await
     }
 
-    /// The organisations a case of the actor's organisation is shared with (needs
-    /// `case_share`).
+    /// Grants a case of the actor's organisation to another organisation, as a share or a
+    /// referral (each needs its own permission). Audited, as is a refusal. `Ok(false)` if the
+    /// organisation already had a grant of this case.
+    pub async fn grant(
+        &self,
+        actor: &Principal,
+        case: CaseId,
+        with: OrgId,
+        kind: GrantKind,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let (permission, granted, _) = grant_rules(kind);
+        if let Err(error) = actor.require(permission) {
+            return self.refused(actor, granted, Some(case), error).await;
+        }
+        let owner = match self.owned_by_actor(actor, case).await {
+            Ok(owner) => owner,
+            Err(error) => return self.refused(actor, granted, Some(case), error).await,
+        };
+        if with == owner {
+            return Err(AppError::Refused(
+                "a case is always visible to its own organisation",
+            ));
+        }
+        let existing = self.store.case_shares(case).await?;
+        if existing
+            .iter()
+            .any(|grant| grant.organisation == with && grant.kind != kind)
+        {
+            return Err(AppError::Refused(
+                "that organisation already has this case under another kind of grant; withdraw it first",
+            ));
+        }
+        let inserted = self
+            .store
+            .share_case(&CaseShare {
+                case_id: case,
+                organisation: with,
+                kind,
+                granted_by: actor.user,
+                granted_at: now,
+            })
+            .await?;
+        tracing::info!(case = %case, with = %with, by = %actor.user, %kind, "case granted");
+        let event = crate::visibility::event(actor, granted, AuditOutcome::Allowed)
+            .with_case(case)
+            .with_subject(with.to_string());
+        self.audit(event).await?;
+        Ok(inserted)
+    }
+
+    /// Withdraws a grant of this kind (each kind needs its own permission). Audited, as is a
+    /// refusal. `Ok(false)` if there was none.
+    pub async fn revoke(
+        &self,
+        actor: &Principal,
+        case: CaseId,
+        with: OrgId,
+        kind: GrantKind,
+    ) -> Result<bool> {
+        let (permission, _, withdrawn) = grant_rules(kind);
+        if let Err(error) = actor.require(permission) {
+            return self.refused(actor, withdrawn, Some(case), error).await;
+        }
+        if let Err(error) = self.owned_by_actor(actor, case).await {
+            return self.refused(actor, withdrawn, Some(case), error).await;
+        }
+        let revoked = self.store.unshare_case(case, with, kind).await?;
+        tracing::info!(case = %case, with = %with, by = %actor.user, %kind, "case grant withdrawn");
+        let event = crate::visibility::event(actor, withdrawn, AuditOutcome::Allowed)
+            .with_case(case)
+            .with_subject(with.to_string());
+        self.audit(event).await?;
+        Ok(revoked)
+    }
+
+    /// The organisations a case of the actor's organisation is shared with or referred to
+    /// (needs `case_share` or `referral_manage`).
     pub async fn case_shares(&self, actor: &Principal, case: CaseId) -> Result<Vec<CaseShare>> {
-        actor.require(Permission::CaseShare)?;
+        if !actor.may(Permission::CaseShare) {
+            actor.require(Permission::ReferralManage)?;
+        }
         self.owned_by_actor(actor, case).await?;
         Ok(self.store.case_shares(case).await?)
     }
@@ -84,12 +148,9 @@ impl Corridor {
         if owner == principal.organisation {
             return Ok(true);
         }
-        Ok(self
-            .store
-            .case_shares(case)
-            .await?
-            .iter()
-            .any(|share| share.organisation == principal.organisation))
+        Ok(self.store.case_shares(case).await?.iter().any(|share| {
+            share.organisation == principal.organisation && share.kind == GrantKind::Share
+        }))
     }
 
     /// The owner of a case, if it is the actor's organisation; otherwise "not found".

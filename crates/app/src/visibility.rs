@@ -44,7 +44,10 @@ pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome)
 impl Corridor {
     /// The cases shared with `who`'s organisation (usually none).
     pub(crate) async fn shared_with(&self, who: &Principal) -> Result<Vec<CaseId>> {
-        Ok(self.store.cases_shared_with(who.organisation).await?)
+        Ok(self
+            .store
+            .cases_shared_with(who.organisation, corridor_core::GrantKind::Share)
+            .await?)
     }
 
     /// Records a refusal (missing permission, or a case of another organisation) and passes

@@ -75,6 +75,18 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// What a grant of a case to another organisation lets it read.
+    #[derive(Default)]
+    pub enum GrantKind {
+        /// The whole case, as its owner reads it.
+        #[default]
+        Share => "share", "Shared",
+        /// Only the fields of the referral (for a sponsor's organisation).
+        Referral => "referral", "Referred",
+    }
+}
+
 use Permission::*;
 
 /// The one table that says which role may do what. [`Role::may`] reads only this table, and

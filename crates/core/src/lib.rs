@@ -24,11 +24,12 @@ pub mod input;
 pub mod organisation;
 pub mod person;
 pub mod program;
+pub mod referral;
 pub mod risk;
 pub mod us_status;
 pub mod workflow;
 
-pub use access::{PERMISSIONS, Permission, Role, User, Username, UsernameError};
+pub use access::{GrantKind, PERMISSIONS, Permission, Role, User, Username, UsernameError};
 pub use audit::{
     Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,
     BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
@@ -52,6 +53,7 @@ pub use person::{
 pub use program::{
     CatalogError, Pathway, Program, ProgramCatalog, ProgramError, ProgramSlug, ProgramSlugError,
 };
+pub use referral::ReferralView;
 pub use risk::{
     Article, ArticleCode, ArticleError, CriminalCase, CriminalCaseStatus, MaxTerm, MilitaryStatus,
     PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,

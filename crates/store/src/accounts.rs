@@ -61,11 +61,12 @@ pub struct LoginAttempt {
     pub succeeded: bool,
 }
 
-/// A case shared with an organisation other than its owner.
+/// A case shared with (or referred to) an organisation other than its owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CaseShare {
     pub case_id: CaseId,
     pub organisation: OrgId,
+    pub kind: corridor_core::GrantKind,
     pub granted_by: UserId,
     pub granted_at: DateTime<Utc>,
 }
@@ -202,18 +203,28 @@ pub trait AccountStore: Send + Sync + 'static {
 
     // Case sharing.
 
-    /// Shares a live case with an organisation. `Ok(false)` if it was already shared with it
-    /// (the first grant is kept). Fails with
+    /// Shares a live case with (or refers it to) an organisation. `Ok(false)` if it was
+    /// already granted to it, of either kind (the first grant is kept). Fails with
     /// [`CaseNotFound`](crate::StoreError::CaseNotFound),
     /// [`CasePurged`](crate::StoreError::CasePurged) or
     /// [`OrganisationNotFound`](crate::StoreError::OrganisationNotFound).
     async fn share_case(&self, share: &CaseShare) -> Result<bool>;
-    /// Stops sharing. `Ok(false)` if it was not shared with that organisation.
-    async fn unshare_case(&self, case_id: CaseId, organisation: OrgId) -> Result<bool>;
-    /// The organisations a case is shared with, oldest grant first.
+    /// Withdraws a grant of this kind. `Ok(false)` if there was none.
+    async fn unshare_case(
+        &self,
+        case_id: CaseId,
+        organisation: OrgId,
+        kind: corridor_core::GrantKind,
+    ) -> Result<bool>;
+    /// The organisations a case is shared with or referred to, oldest grant first.
     async fn case_shares(&self, case_id: CaseId) -> Result<Vec<CaseShare>>;
-    /// The cases shared with an organisation (not those it owns), oldest grant first.
-    async fn cases_shared_with(&self, organisation: OrgId) -> Result<Vec<CaseId>>;
+    /// The cases granted to an organisation with this kind (not those it owns), oldest first.
+    /// Only shares widen what an organisation's case list shows; referrals never do.
+    async fn cases_shared_with(
+        &self,
+        organisation: OrgId,
+        kind: corridor_core::GrantKind,
+    ) -> Result<Vec<CaseId>>;
 }
 
 /// Expands `impl AccountStore for $store` over the engine `$db`, and the module
@@ -245,7 +256,7 @@ macro_rules! impl_account_store {
             pub(super) const PENDING_COLUMNS: &str =
                 "id_hash, user_id, created_at, expires_at, address";
             pub(super) const SHARE_COLUMNS: &str =
-                "case_id, organisation_id, granted_by, granted_at";
+                "case_id, organisation_id, granted_by, granted_at, kind";
 
             fn corrupt(table: &'static str, column: &'static str, reason: &str) -> StoreError {
                 StoreError::Corrupt {
@@ -321,6 +332,11 @@ macro_rules! impl_account_store {
                     organisation: OrgId(row.try_get("organisation_id")?),
                     granted_by: UserId(row.try_get("granted_by")?),
                     granted_at: row.try_get("granted_at")?,
+                    kind: crate::shared::parse_column(
+                        row.try_get::<&str, _>("kind")?,
+                        "case_shares",
+                        "kind",
+                    )?,
                 })
             }
 
@@ -498,12 +514,13 @@ macro_rules! impl_account_store {
                 insert_recovery_codes(tx, &snapshot.recovery_codes).await?;
                 for share in &snapshot.case_shares {
                     sqlx::query(&format!(
-                        "INSERT INTO case_shares ({SHARE_COLUMNS}) VALUES ($1, $2, $3, $4)"
+                        "INSERT INTO case_shares ({SHARE_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"
                     ))
                     .bind(share.case_id.0)
                     .bind(share.organisation.0)
                     .bind(share.granted_by.0)
                     .bind(share.granted_at)
+                    .bind(share.kind.as_str())
                     .execute(&mut **tx)
                     .await?;
                 }
@@ -1050,7 +1067,7 @@ macro_rules! impl_account_store {
                     return Err($crate::StoreError::UserNotFound(share.granted_by));
                 }
                 let inserted = sqlx::query(&format!(
-                    "INSERT INTO case_shares ({}) VALUES ($1, $2, $3, $4) \
+                    "INSERT INTO case_shares ({}) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (case_id, organisation_id) DO NOTHING",
                     account_sql::SHARE_COLUMNS
                 ))
@@ -1058,6 +1075,7 @@ macro_rules! impl_account_store {
                 .bind(share.organisation.0)
                 .bind(share.granted_by.0)
                 .bind(share.granted_at)
+                .bind(share.kind.as_str())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -1069,12 +1087,15 @@ macro_rules! impl_account_store {
                 &self,
                 case_id: corridor_core::CaseId,
                 organisation: corridor_core::OrgId,
+                kind: corridor_core::GrantKind,
             ) -> $crate::Result<bool> {
                 Ok(sqlx::query(
-                    "DELETE FROM case_shares WHERE case_id = $1 AND organisation_id = $2",
+                    "DELETE FROM case_shares \
+                     WHERE case_id = $1 AND organisation_id = $2 AND kind = $3",
                 )
                 .bind(case_id.0)
                 .bind(organisation.0)
+                .bind(kind.as_str())
                 .execute(&self.pool)
                 .await?
                 .rows_affected()
@@ -1101,12 +1122,14 @@ macro_rules! impl_account_store {
             async fn cases_shared_with(
                 &self,
                 organisation: corridor_core::OrgId,
+                kind: corridor_core::GrantKind,
             ) -> $crate::Result<Vec<corridor_core::CaseId>> {
                 sqlx::query(
-                    "SELECT case_id FROM case_shares WHERE organisation_id = $1 \
+                    "SELECT case_id FROM case_shares WHERE organisation_id = $1 AND kind = $2 \
                      ORDER BY granted_at, case_id",
                 )
                 .bind(organisation.0)
+                .bind(kind.as_str())
                 .fetch_all(&self.pool)
                 .await?
                 .iter()

@@ -173,7 +173,7 @@ macro_rules! impl_sql_store {
             if let Some(organisation) = filter.visible_to {
                 qb.push(" AND (c.organisation_id = ")
                     .push_bind(organisation.0)
-                    .push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.organisation_id = ")
+                    .push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.kind = 'share' AND s.organisation_id = ")
                     .push_bind(organisation.0)
                     .push("))");
             }

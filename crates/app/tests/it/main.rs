@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod editing;
+mod referrals;
 mod sealing;
 mod support;
 mod visibility;

@@ -2,7 +2,7 @@
 //! login attempts and case shares. Each check gets a fresh, empty store.
 
 use chrono::Duration;
-use corridor_core::{OrgId, Role, User, UserId, Username};
+use corridor_core::{GrantKind, OrgId, Role, User, UserId, Username};
 use corridor_crypto::{
     FieldAddress, PasswordHash, PasswordParams, RecoveryCodeHash, SecretToken, TokenDigest,
     TokenPurpose, generate_recovery_codes, hash_password,
@@ -918,6 +918,7 @@ pub async fn cases_are_shared_with_organisations_until_unshared_or_purged(store:
     let share = |case: usize, org: OrgId, day: u32| CaseShare {
         case_id: id(case),
         organisation: org,
+        kind: GrantKind::Share,
         granted_by: alice.user.id,
         granted_at: at(day),
     };
@@ -953,12 +954,15 @@ pub async fn cases_are_shared_with_organisations_until_unshared_or_purged(store:
         "the first grant is kept"
     );
     assert_eq!(
-        store.cases_shared_with(partner.id).await.expect("cases"),
+        store
+            .cases_shared_with(partner.id, GrantKind::Share)
+            .await
+            .expect("cases"),
         vec![id(0), id(1)]
     );
     assert!(
         store
-            .cases_shared_with(owner)
+            .cases_shared_with(owner, GrantKind::Share)
             .await
             .expect("cases")
             .is_empty()
@@ -967,18 +971,21 @@ pub async fn cases_are_shared_with_organisations_until_unshared_or_purged(store:
 
     assert!(
         store
-            .unshare_case(id(0), partner.id)
+            .unshare_case(id(0), partner.id, GrantKind::Share)
             .await
             .expect("unshare")
     );
     assert!(
         !store
-            .unshare_case(id(0), partner.id)
+            .unshare_case(id(0), partner.id, GrantKind::Share)
             .await
             .expect("unshare")
     );
     assert_eq!(
-        store.cases_shared_with(partner.id).await.expect("cases"),
+        store
+            .cases_shared_with(partner.id, GrantKind::Share)
+            .await
+            .expect("cases"),
         vec![id(1)]
     );
 
@@ -1004,6 +1011,60 @@ pub async fn cases_are_shared_with_organisations_until_unshared_or_purged(store:
         .expect_err("no such user");
     assert!(matches!(err, StoreError::UserNotFound(_)), "{err}");
 
+    // A referral is a grant of its own kind: listed with the shares, never among them.
+    let referral = CaseShare {
+        kind: GrantKind::Referral,
+        ..share(2, third.id, 5)
+    };
+    assert!(store.share_case(&referral).await.expect("refer"));
+    assert_eq!(
+        store
+            .cases_shared_with(third.id, GrantKind::Referral)
+            .await
+            .expect("referred"),
+        vec![id(2)]
+    );
+    assert_eq!(
+        store
+            .cases_shared_with(third.id, GrantKind::Share)
+            .await
+            .expect("shared"),
+        vec![id(0)],
+        "a referral is not a share"
+    );
+    assert_eq!(
+        store.case_shares(id(2)).await.expect("grants"),
+        vec![referral]
+    );
+    assert!(
+        !store
+            .unshare_case(id(2), third.id, GrantKind::Share)
+            .await
+            .expect("wrong kind"),
+        "withdrawing a share leaves a referral alone"
+    );
+    let visible = store
+        .list_cases(
+            &corridor_store::CaseFilter {
+                visible_to: Some(third.id),
+                ..Default::default()
+            },
+            corridor_store::Page::new(0, 10),
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        visible.iter().map(|row| row.columns.id).collect::<Vec<_>>(),
+        vec![id(0)],
+        "a case list shows shared cases, not referred ones"
+    );
+    assert!(
+        store
+            .unshare_case(id(2), third.id, GrantKind::Referral)
+            .await
+            .expect("withdraw")
+    );
+
     // Purging a shared case ends its shares; a purged case cannot be shared.
     store.purge_case(id(1), at(6)).await.expect("purge");
     assert!(matches!(
@@ -1013,7 +1074,7 @@ pub async fn cases_are_shared_with_organisations_until_unshared_or_purged(store:
     assert!(store.case_shares(id(1)).await.expect("shares").is_empty());
     assert!(
         store
-            .cases_shared_with(partner.id)
+            .cases_shared_with(partner.id, GrantKind::Share)
             .await
             .expect("cases")
             .is_empty()
@@ -1052,6 +1113,7 @@ pub async fn snapshots_carry_accounts_but_not_sessions(store: &dyn Store) {
     let share = CaseShare {
         case_id: case.columns.id,
         organisation: partner.id,
+        kind: GrantKind::Referral,
         granted_by: alice.user.id,
         granted_at: at(1),
     };
