@@ -82,10 +82,16 @@ impl SignedIn {
 
     /// What the page header shows and its forms need.
     pub fn who(&self, t: &crate::i18n::Translator) -> Who {
+        let may = |p| self.principal.may(p);
         Who {
             username: self.principal.username.to_string(),
             role: t.label("role", self.principal.role.as_str()).to_owned(),
             csrf: self.csrf.clone(),
+            cases: may(corridor_core::Permission::CaseList),
+            referrals: may(corridor_core::Permission::ReferralRead),
+            audit: may(corridor_core::Permission::AuditRead),
+            users: may(corridor_core::Permission::UserManage),
+            organisations: may(corridor_core::Permission::OrganisationManage),
         }
     }
 }
@@ -95,6 +101,12 @@ pub struct Who {
     pub username: String,
     pub role: String,
     pub csrf: String,
+    /// Which parts of the navigation this user may open.
+    pub cases: bool,
+    pub referrals: bool,
+    pub audit: bool,
+    pub users: bool,
+    pub organisations: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {

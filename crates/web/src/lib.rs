@@ -76,6 +76,13 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         )
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
+        .route("/cases/{id}/refer", post(pages::case::refer))
+        .route(
+            "/cases/{id}/withdraw-referral",
+            post(pages::case::withdraw_referral),
+        )
+        .route("/referrals", get(pages::referrals::referrals))
+        .route("/referrals/{id}", get(pages::referrals::referral))
         .route("/admin/audit", get(pages::audit::audit_log))
         .route(
             "/admin/users",

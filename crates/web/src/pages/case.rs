@@ -6,7 +6,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::{AppError, CaseView};
-use corridor_core::{Case, CaseId, OrgId, group_claims};
+use corridor_core::{Case, CaseId, GrantKind, OrgId, Permission, group_claims};
 use serde::Deserialize;
 
 use super::{app_error, joined, message, not_found, or_dash, render};
@@ -21,6 +21,8 @@ struct CasePage<'a> {
     who: Who,
     /// Present when the user may share this case: (shared with, may be shared with).
     sharing: Option<Sharing>,
+    /// Present when the user may refer this case: (referred to, may be referred to).
+    referring: Option<Sharing>,
     /// Whether the user may edit this case (their organisation owns it).
     editable: bool,
     id: String,
@@ -72,12 +74,12 @@ pub async fn case_page(
     };
     match state.corridor.case_for(&signed_in.principal, id).await {
         Ok(CaseView::Live(case)) => {
-            let sharing = sharing(&state, &signed_in, id).await;
+            let (sharing, referring) = grants(&state, &signed_in, id).await;
             let mut page = view(t, signed_in.who(t), &case);
             page.sharing = sharing;
+            page.referring = referring;
             let who = &signed_in.principal;
-            page.editable = who.may(corridor_core::Permission::CaseEdit)
-                && case.organisation == who.organisation;
+            page.editable = who.may(Permission::CaseEdit) && case.organisation == who.organisation;
             render(t, page)
         }
         Ok(CaseView::Purged(_)) => message(
@@ -91,20 +93,44 @@ pub async fn case_page(
     }
 }
 
-/// The sharing section, for users who may share this case (their organisation owns it).
-async fn sharing(state: &AppState, signed_in: &SignedIn, id: CaseId) -> Option<Sharing> {
+/// The sharing and referral sections, for users who may grant this case of their
+/// organisation of each kind: (shares, referrals).
+async fn grants(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: CaseId,
+) -> (Option<Sharing>, Option<Sharing>) {
     let who = &signed_in.principal;
-    if !who.may(corridor_core::Permission::CaseShare) {
-        return None;
+    let may_share = who.may(Permission::CaseShare);
+    let may_refer = who.may(Permission::ReferralManage);
+    if !may_share && !may_refer {
+        return (None, None);
     }
-    let shares = state.corridor.case_shares(who, id).await.ok()?;
-    let organisations = state.corridor.organisations().await.ok()?;
-    let (shared, candidates) = organisations
-        .into_iter()
-        .filter(|o| o.id != who.organisation)
-        .map(|o| (o.id.to_string(), o.name.to_string()))
-        .partition(|(org, _)| shares.iter().any(|s| s.organisation.to_string() == *org));
-    Some(Sharing { shared, candidates })
+    let (Ok(grants), Ok(organisations)) = (
+        state.corridor.case_shares(who, id).await,
+        state.corridor.organisations().await,
+    ) else {
+        return (None, None);
+    };
+    let section = |kind: GrantKind| {
+        let mut section = Sharing {
+            shared: Vec::new(),
+            candidates: Vec::new(),
+        };
+        for org in organisations.iter().filter(|o| o.id != who.organisation) {
+            let entry = (org.id.to_string(), org.name.to_string());
+            match grants.iter().find(|g| g.organisation == org.id) {
+                Some(grant) if grant.kind == kind => section.shared.push(entry),
+                Some(_) => {}
+                None => section.candidates.push(entry),
+            }
+        }
+        section
+    };
+    (
+        may_share.then(|| section(GrantKind::Share)),
+        may_refer.then(|| section(GrantKind::Referral)),
+    )
 }
 
 #[derive(Deserialize)]
@@ -119,7 +145,14 @@ pub async fn share(
     Path(id): Path<String>,
     Form(form): Form<ShareForm>,
 ) -> Response {
-    change_sharing(&state, &signed_in, &id, &form.organisation, true).await
+    change_sharing(
+        &state,
+        &signed_in,
+        &id,
+        &form.organisation,
+        Change::Grant(GrantKind::Share),
+    )
+    .await
 }
 
 /// Stops sharing the case with an organisation, then shows the case again.
@@ -129,7 +162,43 @@ pub async fn unshare(
     Path(id): Path<String>,
     Form(form): Form<ShareForm>,
 ) -> Response {
-    change_sharing(&state, &signed_in, &id, &form.organisation, false).await
+    change_sharing(
+        &state,
+        &signed_in,
+        &id,
+        &form.organisation,
+        Change::Revoke(GrantKind::Share),
+    )
+    .await
+}
+
+/// Refers the case to a sponsor's organisation (coordinators), then shows the case again.
+pub async fn refer(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ShareForm>,
+) -> Response {
+    let change = Change::Grant(GrantKind::Referral);
+    change_sharing(&state, &signed_in, &id, &form.organisation, change).await
+}
+
+/// Withdraws a referral, then shows the case again.
+pub async fn withdraw_referral(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ShareForm>,
+) -> Response {
+    let change = Change::Revoke(GrantKind::Referral);
+    change_sharing(&state, &signed_in, &id, &form.organisation, change).await
+}
+
+/// A change to the grants of a case.
+#[derive(Clone, Copy)]
+enum Change {
+    Grant(GrantKind),
+    Revoke(GrantKind),
 }
 
 async fn change_sharing(
@@ -137,7 +206,7 @@ async fn change_sharing(
     signed_in: &SignedIn,
     id: &str,
     organisation: &str,
-    grant: bool,
+    change: Change,
 ) -> Response {
     let t = &state.t;
     let (Ok(id), Ok(organisation)) = (id.parse::<CaseId>(), organisation.parse::<OrgId>()) else {
@@ -150,13 +219,12 @@ async fn change_sharing(
         );
     };
     let who = &signed_in.principal;
-    let result = if grant {
-        state
-            .corridor
-            .share_case(who, id, organisation, chrono::Utc::now())
-            .await
-    } else {
-        state.corridor.unshare_case(who, id, organisation).await
+    let result = match change {
+        Change::Grant(kind) => {
+            let now = chrono::Utc::now();
+            state.corridor.grant(who, id, organisation, kind, now).await
+        }
+        Change::Revoke(kind) => state.corridor.revoke(who, id, organisation, kind).await,
     };
     match result {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
@@ -180,6 +248,7 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
         t,
         who,
         sharing: None,
+        referring: None,
         editable: false,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),

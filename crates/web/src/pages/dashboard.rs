@@ -2,8 +2,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::{Upcoming, UpcomingKind};
+use corridor_core::Permission;
 
 use super::{app_error, render};
 use crate::AppState;
@@ -31,8 +32,19 @@ struct Row<'a> {
     what: &'a str,
 }
 
+/// `GET /`: the dashboard for those who work on cases; sponsors start at their referrals and
+/// administrators at the users they manage.
 pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Response {
     let t = &state.t;
+    let who = &signed_in.principal;
+    if !who.may(Permission::CaseList) {
+        if who.may(Permission::ReferralRead) {
+            return Redirect::to("/referrals").into_response();
+        }
+        if who.may(Permission::UserManage) {
+            return Redirect::to("/admin/users").into_response();
+        }
+    }
     let today = chrono::Utc::now().date_naive();
     let dashboard = match state.corridor.dashboard(&signed_in.principal, today).await {
         Ok(dashboard) => dashboard,

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod intake;
 pub mod list;
 pub mod login;
+pub mod referrals;
 
 use askama::Template;
 use axum::http::{StatusCode, header};

@@ -4,4 +4,5 @@
 mod admin;
 mod forms;
 mod pages;
+mod referrals;
 mod support;

@@ -584,7 +584,8 @@ async fn every_look_at_a_case_and_every_refusal_leaves_a_trace() {
 /// Every signed-in route, with the permission it needs. A route added to the router but not
 /// here fails `the_matrix_lists_every_route`.
 const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
-    ("GET", "/", Some(corridor_core::Permission::CaseList)),
+    // Everyone has a start page: the dashboard, or a redirect to their own.
+    ("GET", "/", None),
     ("GET", "/cases", Some(corridor_core::Permission::CaseList)),
     (
         "POST",
@@ -625,6 +626,28 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "POST",
         "/cases/{id}/unshare",
         Some(corridor_core::Permission::CaseShare),
+    ),
+    (
+        "POST",
+        "/cases/{id}/refer",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
+    (
+        "POST",
+        "/cases/{id}/withdraw-referral",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
+    (
+        "GET",
+        "/referrals",
+        Some(corridor_core::Permission::ReferralRead),
+    ),
+    // Nothing is referred to the matrix's organisation: every referral page is denied here;
+    // the referral flow has its own test.
+    (
+        "GET",
+        "/referrals/{id}",
+        Some(corridor_core::Permission::ReferralRead),
     ),
     (
         "GET",
@@ -743,8 +766,9 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                     (path.replace("{user}", &other_user.to_string()), false),
                 ]
             } else if path.contains("{id}") {
+                let own_allowed = allowed && !path.starts_with("/referrals/");
                 vec![
-                    (path.replace("{id}", &own_case.to_string()), allowed),
+                    (path.replace("{id}", &own_case.to_string()), own_allowed),
                     (path.replace("{id}", &other_case.to_string()), false),
                 ]
             } else {
