@@ -44,7 +44,7 @@ fn check_page(browser: &Browser, screenshot: &str) {
 fn first_sign_in_enrols_totp_a_wrong_code_is_refused_and_signing_out_ends_the_session() {
     let site = Site::new();
     site.user("casey", Role::Caseworker, site.home);
-    let Some(browser) = Browser::start("sign_in") else {
+    let Some(browser) = Browser::start() else {
         return;
     };
 
@@ -117,7 +117,7 @@ fn a_name_search_finds_the_case_without_the_name_in_the_address() {
     let other = site.add_case(site.home, |v| {
         v["person"]["names"] = json!([{ "text": "Lev Paroledov", "kind": "passport" }]);
     });
-    let Some(browser) = Browser::start("search") else {
+    let Some(browser) = Browser::start() else {
         return;
     };
     site.sign_in(&browser, "casey");
@@ -161,10 +161,10 @@ fn a_coordinator_shares_a_case_with_a_partner_and_revokes_it() {
     site.user("partner", Role::Caseworker, partner_org);
     let id = site.add_case(site.home, |_| {});
     let case_link = format!("a[href='/cases/{id}']");
-    let Some(coordinator) = Browser::start("sharing (coordinator)") else {
+    let Some(coordinator) = Browser::start() else {
         return;
     };
-    let Some(partner) = Browser::start("sharing (partner)") else {
+    let Some(partner) = Browser::start() else {
         return;
     };
     site.sign_in(&coordinator, "coord");
@@ -223,7 +223,7 @@ fn a_sponsor_is_refused_a_case_not_referred_to_it() {
     let sponsor_org = site.organisation("Canadian sponsor");
     site.user("sponsor", Role::Sponsor, sponsor_org);
     let id = site.add_case(site.home, |_| {});
-    let Some(browser) = Browser::start("sponsor") else {
+    let Some(browser) = Browser::start() else {
         return;
     };
     site.sign_in(&browser, "sponsor");
@@ -249,7 +249,7 @@ fn a_sponsor_is_refused_a_case_not_referred_to_it() {
 #[test]
 fn an_administrator_reads_the_audit_log() {
     let site = Site::new();
-    let Some(browser) = Browser::start("audit log") else {
+    let Some(browser) = Browser::start() else {
         return;
     };
     site.sign_in(&browser, "admin");
@@ -264,7 +264,7 @@ fn an_administrator_reads_the_audit_log() {
 
 #[test]
 fn the_form_helpers_fill_fields_and_read_inline_errors() {
-    let Some(browser) = Browser::start("form helpers") else {
+    let Some(browser) = Browser::start() else {
         return;
     };
     let form = "<form action='/nowhere' method='post'>\

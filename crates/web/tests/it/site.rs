@@ -127,6 +127,7 @@ impl Site {
     /// Signs `username` in from the login page: password, then enrolment (and past the
     /// recovery codes) at the first sign-in, a TOTP code after that. Waits until the browser
     /// has left the sign-in pages.
+    #[track_caller]
     pub fn sign_in(&self, browser: &Browser, username: &str) {
         self.enter_password(browser, username);
         let form = browser.wait_until("the enrolment or the TOTP form", || {
@@ -145,6 +146,7 @@ impl Site {
     }
 
     /// Opens the login page and submits `username` and the password.
+    #[track_caller]
     pub fn enter_password(&self, browser: &Browser, username: &str) {
         browser.goto(&self.url("/login"));
         fill(browser, "username", username);
@@ -154,6 +156,7 @@ impl Site {
 
     /// On the enrolment page: reads the secret, enters its current code, and returns the
     /// recovery codes the next page shows.
+    #[track_caller]
     pub fn confirm_enrolment(&self, browser: &Browser, username: &str) -> Vec<String> {
         let secret = browser.wait_for("section.login p code").text();
         TotpSecret::from_base32(&secret).expect("the page shows a base32 secret");
@@ -175,6 +178,7 @@ impl Site {
     }
 
     /// On the TOTP form: enters the next code.
+    #[track_caller]
     pub fn enter_totp(&self, browser: &Browser, username: &str) {
         fill(browser, "code", &self.code(username));
         submit(browser, "/login/totp");
@@ -220,6 +224,7 @@ impl Site {
 
 /// Sets the field `name` of the page's form to `value`: types into an input or text area
 /// (clearing it first), or picks the option with that value in a select.
+#[track_caller]
 pub fn fill(browser: &Browser, name: &str, value: &str) {
     let field = browser.wait_for(&format!("[name='{name}']"));
     let is_select = browser.execute(
@@ -239,6 +244,7 @@ pub fn fill(browser: &Browser, name: &str, value: &str) {
 
 /// Submits the form whose action is `action` with its submit button, and waits for the
 /// answer: the next page, or the part htmx swaps in for a form that has `hx-post`.
+#[track_caller]
 pub fn submit(browser: &Browser, action: &str) {
     let form = browser.wait_for(&format!("form[action='{action}']"));
     let button = form
@@ -254,6 +260,7 @@ pub fn submit(browser: &Browser, action: &str) {
 }
 
 /// Every inline field error on the page (`.field-error`), in page order.
+#[track_caller]
 pub fn field_errors(browser: &Browser) -> Vec<String> {
     browser
         .find_all(".field-error")
@@ -264,6 +271,7 @@ pub fn field_errors(browser: &Browser) -> Vec<String> {
 
 /// The inline error of the field `name`, if it has one: the `.field-error` its
 /// `aria-describedby` names, else the one in its label or `.field` container.
+#[track_caller]
 pub fn field_error(browser: &Browser, name: &str) -> Option<String> {
     let script = "
         const field = document.querySelector(`[name='${arguments[0]}']`);

@@ -186,8 +186,8 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     }
 }
 
-/// Status and body of an HTTP/1.1 response: chromedriver sends `Content-Length` (and keeps
-/// the connection open even when asked to close it), chunked bodies are read too.
+/// Status and body of an HTTP/1.1 response. chromedriver always sends `Content-Length`, and
+/// keeps the connection open even when asked to close it: the body is read by its length.
 fn read_response(mut reader: impl BufRead) -> std::io::Result<(u16, Vec<u8>)> {
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
     let mut line = String::new();
@@ -197,40 +197,25 @@ fn read_response(mut reader: impl BufRead) -> std::io::Result<(u16, Vec<u8>)> {
         .nth(1)
         .and_then(|code| code.parse().ok())
         .ok_or_else(|| bad("no status line"))?;
-    let (mut length, mut chunked) = (None, false);
+    let mut length = None;
     loop {
         line.clear();
         if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
-            if name == "content-length" {
-                length = Some(value.parse::<usize>().map_err(|_| bad("content-length"))?);
-            } else if name == "transfer-encoding" && value.eq_ignore_ascii_case("chunked") {
-                chunked = true;
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = Some(
+                value
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|_| bad("content-length"))?,
+            );
         }
     }
-    let mut body = Vec::new();
-    if chunked {
-        loop {
-            line.clear();
-            reader.read_line(&mut line)?;
-            let size = usize::from_str_radix(line.trim(), 16).map_err(|_| bad("chunk size"))?;
-            let mut chunk = vec![0; size + 2];
-            reader.read_exact(&mut chunk)?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    } else if let Some(length) = length {
-        body.resize(length, 0);
-        reader.read_exact(&mut body)?;
-    } else {
-        reader.read_to_end(&mut body)?;
-    }
+    let mut body = vec![0; length.ok_or_else(|| bad("no content-length"))?];
+    reader.read_exact(&mut body)?;
     Ok((status, body))
 }
 
@@ -261,10 +246,13 @@ pub struct Element<'a> {
 }
 
 impl Browser {
-    /// A new browser for the test `test`. `None` (after a "skipped: …" line on stderr) when
-    /// Chromium or chromedriver is missing, unless `CORRIDOR_TEST_BROWSER_REQUIRED=1`, which
-    /// makes that a failure.
-    pub fn start(test: &str) -> Option<Browser> {
+    /// A new browser. `None` (after a "skipped: …" line on stderr) when Chromium or
+    /// chromedriver is missing, unless `CORRIDOR_TEST_BROWSER_REQUIRED=1`, which makes that a
+    /// failure.
+    pub fn start() -> Option<Browser> {
+        // The test harness names each test's thread after the test.
+        let thread = std::thread::current();
+        let test = thread.name().unwrap_or("a browser test");
         let (chromium, driver) = match programs() {
             Ok(found) => found,
             Err(why) => {
@@ -275,7 +263,7 @@ impl Browser {
                 // Straight to stderr: the test harness would hide a println of a passing test.
                 let _ = writeln!(
                     std::io::stderr(),
-                    "skipped: browser test {test}: {why} (install chromium and chromium-driver; \
+                    "skipped: {test}: {why} (install chromium and chromium-driver; \
                      {REQUIRED_VAR}=1 makes this a failure)"
                 );
                 return None;
@@ -306,9 +294,12 @@ impl Browser {
     }
 
     /// A command of this session; panics with the command and WebDriver's reason.
+    #[track_caller]
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.try_command(method, path, body)
-            .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"))
+        match self.try_command(method, path, body) {
+            Ok(value) => value,
+            Err(e) => panic!("WebDriver {method} {path}: {e}"),
+        }
     }
 
     fn try_command(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
@@ -317,11 +308,13 @@ impl Browser {
     }
 
     /// Opens `url` and waits for the page to load.
+    #[track_caller]
     pub fn goto(&self, url: &str) {
         self.command("POST", "/url", Some(json!({ "url": url })));
     }
 
     /// The address of the current page.
+    #[track_caller]
     pub fn url(&self) -> String {
         self.command("GET", "/url", None)
             .as_str()
@@ -330,6 +323,7 @@ impl Browser {
     }
 
     /// The path (and query) of the current page, without scheme and host.
+    #[track_caller]
     pub fn path(&self) -> String {
         let url = self.url();
         let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
@@ -339,6 +333,7 @@ impl Browser {
     }
 
     /// The HTML of the current page, as the browser holds it.
+    #[track_caller]
     pub fn source(&self) -> String {
         self.command("GET", "/source", None)
             .as_str()
@@ -348,6 +343,7 @@ impl Browser {
 
     /// Runs `script` (a function body; `arguments` holds `args`) in the page and returns what
     /// it returns.
+    #[track_caller]
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
         self.command(
             "POST",
@@ -356,31 +352,46 @@ impl Browser {
         )
     }
 
+    /// Whether the page has loaded; `false` while a navigation leaves no page to ask.
+    fn loaded(&self) -> bool {
+        let body = json!({ "script": "return document.readyState", "args": [] });
+        self.try_command("POST", "/execute/sync", Some(body))
+            .is_ok_and(|state| state == json!("complete"))
+    }
+
     /// The first element matching `css` now, if any.
+    #[track_caller]
     pub fn find(&self, css: &str) -> Option<Element<'_>> {
-        let found = self.try_command(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        match found {
+        self.find_in("", css)
+    }
+
+    /// Every element matching `css` now.
+    #[track_caller]
+    pub fn find_all(&self, css: &str) -> Vec<Element<'_>> {
+        match self.locate("", "elements", css) {
+            Ok(found) => found
+                .as_array()
+                .map(|list| list.iter().map(|v| self.element(v)).collect())
+                .unwrap_or_default(),
+            Err(e) => panic!("WebDriver find all {css:?}: {e}"),
+        }
+    }
+
+    /// The first element matching `css` in `scope` (`""`: the page; `/element/ID`: inside that
+    /// element), if any.
+    #[track_caller]
+    fn find_in(&self, scope: &str, css: &str) -> Option<Element<'_>> {
+        match self.locate(scope, "element", css) {
             Ok(value) => Some(self.element(&value)),
             Err(e) if e.starts_with("no such element") => None,
             Err(e) => panic!("WebDriver find {css:?}: {e}"),
         }
     }
 
-    /// Every element matching `css` now.
-    pub fn find_all(&self, css: &str) -> Vec<Element<'_>> {
-        let found = self.command(
-            "POST",
-            "/elements",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        found
-            .as_array()
-            .map(|list| list.iter().map(|v| self.element(v)).collect())
-            .unwrap_or_default()
+    /// Asks for the `element` (first) or `elements` (all) matching `css` in `scope`.
+    fn locate(&self, scope: &str, what: &str, css: &str) -> Result<Value, String> {
+        let query = json!({ "using": "css selector", "value": css });
+        self.try_command("POST", &format!("{scope}/{what}"), Some(query))
     }
 
     fn element(&self, value: &Value) -> Element<'_> {
@@ -395,6 +406,7 @@ impl Browser {
 
     /// Waits until `probe` returns something, for at most [`WAIT`]; panics naming `what`, the
     /// page and its heading.
+    #[track_caller]
     pub fn wait_until<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -414,11 +426,13 @@ impl Browser {
     }
 
     /// Waits for an element matching `css`.
+    #[track_caller]
     pub fn wait_for(&self, css: &str) -> Element<'_> {
         self.wait_until(&format!("an element {css:?}"), || self.find(css))
     }
 
     /// Waits until the page's first `h1` contains `text`.
+    #[track_caller]
     pub fn wait_for_heading(&self, text: &str) {
         self.wait_until(&format!("a heading containing {text:?}"), || {
             self.find("h1")
@@ -428,36 +442,35 @@ impl Browser {
     }
 
     /// Waits until the current path satisfies `test`, and the page has loaded.
+    #[track_caller]
     pub fn wait_for_path(&self, what: &str, test: impl Fn(&str) -> bool) {
         self.wait_until(&format!("the address to be {what}"), || {
-            let loaded = self.execute("return document.readyState", vec![]) == json!("complete");
-            (loaded && test(&self.path())).then_some(())
+            (self.loaded() && test(&self.path())).then_some(())
         });
     }
 
     /// Clicks `target` and waits until the element `replaced` (found before the click; the
     /// whole document with `"html"`, htmx's swap target otherwise) has been replaced and the
     /// new page has loaded.
+    #[track_caller]
     pub fn click_and_wait(&self, target: &Element<'_>, replaced: &str) {
         let old = self.wait_for(replaced);
         target.click();
         self.wait_until(
             &format!("{replaced:?} to be replaced after a click"),
-            || {
-                let loaded =
-                    self.execute("return document.readyState", vec![]) == json!("complete");
-                (old.is_stale() && loaded).then_some(())
-            },
+            || (old.is_stale() && self.loaded()).then_some(()),
         );
     }
 
     /// The entries of the browser console since the last call (chromedriver hands each out once).
+    #[track_caller]
     pub fn console(&self) -> Vec<Value> {
         let log = self.command("POST", "/se/log", Some(json!({ "type": "browser" })));
         log.as_array().cloned().unwrap_or_default()
     }
 
     /// The Content-Security-Policy violations the console reported since the last look.
+    #[track_caller]
     pub fn csp_violations(&self) -> Vec<String> {
         self.console()
             .into_iter()
@@ -468,6 +481,7 @@ impl Browser {
 
     /// A PNG of the viewport, written to `target/browser-screenshots/NAME.png` and checked to be
     /// a PNG with an image in it. Returns the file.
+    #[track_caller]
     pub fn screenshot(&self, name: &str) -> PathBuf {
         let encoded = self.command("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
@@ -497,23 +511,27 @@ impl Element<'_> {
         format!("/element/{}{rest}", self.id)
     }
 
+    #[track_caller]
     pub fn click(&self) {
         self.browser
             .command("POST", &self.path("/click"), Some(json!({})));
     }
 
     /// Types `text` into the element.
+    #[track_caller]
     pub fn send_keys(&self, text: &str) {
         self.browser
             .command("POST", &self.path("/value"), Some(json!({ "text": text })));
     }
 
+    #[track_caller]
     pub fn clear(&self) {
         self.browser
             .command("POST", &self.path("/clear"), Some(json!({})));
     }
 
     /// The rendered text.
+    #[track_caller]
     pub fn text(&self) -> String {
         self.try_text()
             .unwrap_or_else(|| panic!("the element {} is gone", self.id))
@@ -526,6 +544,7 @@ impl Element<'_> {
     }
 
     /// An attribute as written in the HTML.
+    #[track_caller]
     pub fn attribute(&self, name: &str) -> Option<String> {
         let value = self
             .browser
@@ -534,20 +553,13 @@ impl Element<'_> {
     }
 
     /// The first element inside this one matching `css`, if any.
+    #[track_caller]
     pub fn find(&self, css: &str) -> Option<Element<'_>> {
-        let found = self.browser.try_command(
-            "POST",
-            &self.path("/element"),
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        match found {
-            Ok(value) => Some(self.browser.element(&value)),
-            Err(e) if e.starts_with("no such element") => None,
-            Err(e) => panic!("WebDriver find {css:?} inside an element: {e}"),
-        }
+        self.browser.find_in(&self.path(""), css)
     }
 
     /// True once the element has left the document (its page was replaced).
+    #[track_caller]
     pub fn is_stale(&self) -> bool {
         match self.browser.try_command("GET", &self.path("/name"), None) {
             Ok(_) => false,
@@ -568,24 +580,21 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((word(16), word(20)))
 }
 
-/// `target/browser-screenshots`: under `CARGO_TARGET_DIR` if set, else the target directory
-/// this test binary was built in (the ancestor holding cargo's `CACHEDIR.TAG`), else the
+/// `target/browser-screenshots`, in the target directory this test binary was built in (the
+/// ancestor holding cargo's `CACHEDIR.TAG`); failing that, under `CARGO_TARGET_DIR`, else the
 /// workspace's `target/`.
 pub fn screenshot_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let target = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) => workspace.join(dir),
-            None => std::env::current_exe()
-                .ok()
-                .and_then(|exe| {
-                    exe.ancestors()
-                        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
-                        .map(Path::to_owned)
-                })
-                .unwrap_or_else(|| workspace.join("target")),
-        };
+        let built_in = std::env::current_exe().ok().and_then(|exe| {
+            exe.ancestors()
+                .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+                .map(Path::to_owned)
+        });
+        let target = built_in
+            .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(|dir| workspace.join(dir)))
+            .unwrap_or_else(|| workspace.join("target"));
         let dir = target.join("browser-screenshots");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         dir
