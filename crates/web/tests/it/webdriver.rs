@@ -2,7 +2,7 @@
 //! headless Chromium sessions through it, and the handful of commands the tests use.
 //!
 //! It speaks HTTP/1.1 to chromedriver over a plain `TcpStream` and JSON through `serde_json`,
-//! so it adds no crate to the build (fantoccini would add about forty, with second versions of
+//! so it adds no crate to the build (fantoccini 0.22 would add 31, with second versions of
 //! `http`, `cookie`, `thiserror` and the ICU crates). Calls block: the tests are plain `#[test]`
 //! functions and the server runs on a runtime of its own (`site.rs`).
 //!
