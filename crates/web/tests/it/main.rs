@@ -1,8 +1,12 @@
-//! The web crate's one integration-test binary: pages, forms and the authorisation matrix,
-//! requested through the router as a browser would (no network needed).
+//! The web crate's one integration-test binary: pages, forms, administration, referrals and
+//! the authorisation matrix, requested through the router as a browser would (no network
+//! needed); then the same application in headless Chromium.
 
 mod admin;
+mod browser;
 mod forms;
 mod pages;
 mod referrals;
+mod site;
 mod support;
+mod webdriver;

@@ -1,0 +1,295 @@
+//! The web application in headless Chromium, driven through chromedriver: signing in with
+//! TOTP, the name search, sharing a case, a sponsor refused a case, the audit log. Each main
+//! page is checked for Content-Security-Policy violations and a working htmx, and a screenshot
+//! of it goes to `target/browser-screenshots/`. Without Chromium and chromedriver these tests
+//! say "skipped" and pass, unless `CORRIDOR_TEST_BROWSER_REQUIRED=1`.
+
+use corridor_core::Role;
+use serde_json::json;
+
+use crate::site::{Site, field_error, field_errors, fill, submit};
+use crate::webdriver::Browser;
+
+/// The example case's names and one of its facts: none may reach a page that refuses it.
+const CASE_SECRETS: &[&str] = &[
+    "Пустовойтова",
+    "Pustovoitova",
+    "Pustovoytova",
+    "A-208-555-013",
+    "207.3",
+];
+
+/// The checks every main page passes, then its screenshot: htmx loaded (so the CSP let the
+/// vendored script run), the stylesheet applied, no CSP violation in the console.
+fn check_page(browser: &Browser, screenshot: &str) {
+    let version = browser.wait_until("htmx to load", || {
+        let version = browser.execute("return window.htmx ? htmx.version : null", vec![]);
+        version.as_str().map(str::to_owned)
+    });
+    assert!(version.starts_with("2."), "{screenshot}: htmx {version}");
+    let styled = browser.execute(
+        "return document.styleSheets.length === 1 && document.styleSheets[0].cssRules.length > 0",
+        vec![],
+    );
+    assert_eq!(styled, json!(true), "{screenshot}: the stylesheet applies");
+    let violations = browser.csp_violations();
+    assert!(
+        violations.is_empty(),
+        "{screenshot}: CSP violations: {violations:#?}"
+    );
+    browser.screenshot(screenshot);
+}
+
+#[test]
+fn first_sign_in_enrols_totp_a_wrong_code_is_refused_and_signing_out_ends_the_session() {
+    let site = Site::new();
+    site.user("casey", Role::Caseworker, site.home);
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+
+    browser.goto(&site.url("/cases"));
+    browser.wait_for_path("/login, where a stranger is sent", |p| p == "/login");
+    browser.wait_for("form[action='/login']");
+    check_page(&browser, "login");
+
+    site.enter_password(&browser, "casey");
+    browser.wait_for_heading("Set up your authenticator");
+    browser.wait_for(".qr svg");
+    check_page(&browser, "totp-enrolment");
+    let codes = site.confirm_enrolment(&browser, "casey");
+    assert_eq!(codes.len(), 10, "ten recovery codes: {codes:?}");
+    assert!(codes.iter().all(|code| !code.is_empty()));
+    check_page(&browser, "recovery-codes");
+    let next = browser.wait_for("section.login a[href='/']");
+    browser.click_and_wait(&next, "html");
+    browser.wait_for_heading("Dashboard");
+    assert_eq!(browser.path(), "/");
+    check_page(&browser, "dashboard");
+    assert_eq!(
+        browser.execute("return document.cookie", vec![]),
+        json!(""),
+        "the session cookie is HttpOnly: no script reads it"
+    );
+
+    // The CSP holds in the browser: an inline script added to the page does not run, and the
+    // console reports it (which also shows that the violation check above can see one).
+    let ran = browser.execute(
+        "const s = document.createElement('script');
+         s.textContent = 'document.body.dataset.inline = \"ran\"';
+         document.body.append(s);
+         return document.body.dataset.inline || null;",
+        vec![],
+    );
+    assert_eq!(ran, json!(null), "an inline script ran");
+    let reported = browser.wait_until("the console to report the blocked script", || {
+        let violations = browser.csp_violations();
+        (!violations.is_empty()).then_some(violations)
+    });
+    assert!(reported[0].contains("script-src"), "{reported:?}");
+
+    submit(&browser, "/logout");
+    browser.wait_for_path("/login after signing out", |p| p == "/login");
+    browser.goto(&site.url("/"));
+    browser.wait_for_path("/login: the session has ended", |p| p == "/login");
+
+    // The second sign-in asks for a code: no QR code any more.
+    site.enter_password(&browser, "casey");
+    browser.wait_for_heading("Authenticator code");
+    assert!(browser.find(".qr").is_none(), "enrolment happens once");
+    fill(&browser, "code", &site.wrong_code("casey"));
+    submit(&browser, "/login/totp");
+    let error = browser.wait_for("p.error").text();
+    assert!(error.contains("not accepted"), "{error}");
+    browser.wait_for_heading("Authenticator code");
+    assert!(browser.find("form[action='/login/totp']").is_some());
+    check_page(&browser, "totp-refused");
+    site.enter_totp(&browser, "casey");
+    browser.wait_for_heading("Dashboard");
+    assert_eq!(browser.path(), "/");
+}
+
+#[test]
+fn a_name_search_finds_the_case_without_the_name_in_the_address() {
+    let site = Site::new();
+    site.user("casey", Role::Caseworker, site.home);
+    let id = site.add_case(site.home, |_| {});
+    let other = site.add_case(site.home, |v| {
+        v["person"]["names"] = json!([{ "text": "Lev Paroledov", "kind": "passport" }]);
+    });
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "casey");
+
+    browser.goto(&site.url("/cases"));
+    browser.wait_for_heading("Cases");
+    assert!(browser.find(&format!("a[href='/cases/{id}']")).is_some());
+    assert!(browser.find(&format!("a[href='/cases/{other}']")).is_some());
+    check_page(&browser, "case-list");
+
+    for term in ["Пустовойтова", "Pustovoitova"] {
+        fill(&browser, "q", term);
+        submit(&browser, "/cases/search");
+        browser.wait_for_heading("Search results");
+        // htmx posts the form and swaps the results in: the address stays put.
+        assert_eq!(browser.path(), "/cases", "{term}: no term in the address");
+        assert!(
+            browser.find(&format!("a[href='/cases/{id}']")).is_some(),
+            "{term}: the case is found"
+        );
+        assert!(
+            browser.find(&format!("a[href='/cases/{other}']")).is_none(),
+            "{term}: only the case that matches"
+        );
+    }
+    check_page(&browser, "search-results");
+
+    let link = browser.wait_for(&format!("a[href='/cases/{id}']"));
+    browser.click_and_wait(&link, "html");
+    browser.wait_for_heading("Пустовойтова");
+    assert_eq!(browser.path(), format!("/cases/{id}"));
+    browser.wait_for("section .claim-group.contradicted");
+    check_page(&browser, "case-page");
+}
+
+#[test]
+fn a_coordinator_shares_a_case_with_a_partner_and_revokes_it() {
+    let site = Site::new();
+    let partner_org = site.organisation("Partner group");
+    site.user("coord", Role::Coordinator, site.home);
+    site.user("partner", Role::Caseworker, partner_org);
+    let id = site.add_case(site.home, |_| {});
+    let case_link = format!("a[href='/cases/{id}']");
+    let Some(coordinator) = Browser::start() else {
+        return;
+    };
+    let Some(partner) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&coordinator, "coord");
+    site.sign_in(&partner, "partner");
+
+    partner.goto(&site.url("/cases"));
+    partner.wait_for_heading("Cases");
+    assert!(partner.find(&case_link).is_none(), "not shared yet");
+
+    coordinator.goto(&site.url(&format!("/cases/{id}")));
+    coordinator.wait_for_heading("Пустовойтова");
+    coordinator.wait_for("form[action$='/share']");
+    assert!(
+        coordinator
+            .source()
+            .contains("not shared with any other organisation")
+    );
+    fill(&coordinator, "organisation", &partner_org.to_string());
+    submit(&coordinator, &format!("/cases/{id}/share"));
+    coordinator.wait_for_heading("Пустовойтова");
+    coordinator.wait_for(&format!("form[action='/cases/{id}/unshare']"));
+    assert!(coordinator.source().contains("Partner group"));
+
+    partner.goto(&site.url("/cases"));
+    partner.wait_for_heading("Cases");
+    let link = partner.wait_for(&case_link);
+    partner.click_and_wait(&link, "html");
+    partner.wait_for_heading("Пустовойтова");
+    assert!(
+        partner.find("form[action$='/share']").is_none(),
+        "the partner does not reshare"
+    );
+
+    submit(&coordinator, &format!("/cases/{id}/unshare"));
+    coordinator.wait_for_heading("Пустовойтова");
+    assert!(
+        coordinator
+            .source()
+            .contains("not shared with any other organisation")
+    );
+
+    partner.goto(&site.url(&format!("/cases/{id}")));
+    partner.wait_for_heading("Not found");
+    let page = partner.source();
+    for secret in CASE_SECRETS {
+        assert!(!page.contains(secret), "the revoked case shows {secret:?}");
+    }
+    partner.goto(&site.url("/cases"));
+    partner.wait_for_heading("Cases");
+    assert!(partner.find(&case_link).is_none(), "gone from the list");
+}
+
+#[test]
+fn a_sponsor_is_refused_a_case_not_referred_to_it() {
+    let site = Site::new();
+    let sponsor_org = site.organisation("Canadian sponsor");
+    site.user("sponsor", Role::Sponsor, sponsor_org);
+    let id = site.add_case(site.home, |_| {});
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "sponsor");
+
+    browser.goto(&site.url(&format!("/cases/{id}")));
+    let heading = browser.wait_until("a refusal page", || {
+        browser
+            .find("h1")
+            .and_then(|h| h.try_text())
+            .filter(|h| h == "Not found" || h == "Not allowed")
+    });
+    let page = browser.source();
+    for secret in CASE_SECRETS {
+        assert!(
+            !page.contains(secret),
+            "{heading}: the page shows {secret:?}"
+        );
+    }
+    assert!(!page.contains(&format!("action=\"/cases/{id}/share\"")));
+    check_page(&browser, "denied");
+}
+
+#[test]
+fn an_administrator_reads_the_audit_log() {
+    let site = Site::new();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "admin");
+    browser.goto(&site.url("/admin/audit"));
+    browser.wait_for_heading("Audit log");
+    let rows = browser.wait_for("table.cases tbody").text();
+    for action in ["totp_enrolled", "login_succeeded"] {
+        assert!(rows.contains(action), "the log lacks {action}: {rows}");
+    }
+    check_page(&browser, "audit-log");
+}
+
+#[test]
+fn the_form_helpers_fill_fields_and_read_inline_errors() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let form = "<form action='/nowhere' method='post'>\
+        <label>Name <input name='name' aria-describedby='name-error'></label>\
+        <p class='field-error' id='name-error'>Enter a name.</p>\
+        <label>Stage <select name='stage'><option value='intake'>Intake</option>\
+        <option value='assessing'>Assessing</option></select></label>\
+        <label>Notes <textarea name='notes'>old</textarea><span class='field-error'>Too long.</span></label>\
+        <label>Program <input name='program' value='x'></label>\
+        <button type='submit'>Save</button></form>";
+    browser.goto(&format!("data:text/html;charset=utf-8,{form}"));
+    fill(&browser, "name", "Лев Тестов");
+    fill(&browser, "stage", "assessing");
+    fill(&browser, "notes", "new");
+    let values = browser.execute(
+        "return ['name', 'stage', 'notes'].map(n => document.querySelector(`[name='${n}']`).value)",
+        vec![],
+    );
+    assert_eq!(values, json!(["Лев Тестов", "assessing", "new"]));
+    assert_eq!(field_errors(&browser), ["Enter a name.", "Too long."]);
+    assert_eq!(
+        field_error(&browser, "name").as_deref(),
+        Some("Enter a name.")
+    );
+    assert_eq!(field_error(&browser, "notes").as_deref(), Some("Too long."));
+    assert_eq!(field_error(&browser, "program"), None);
+    assert_eq!(field_error(&browser, "no-such-field"), None);
+}
