@@ -356,7 +356,12 @@ impl CaseForm {
 
     /// The name rows to draw: the typed ones and a few blank ones.
     pub fn name_rows(&self) -> Vec<NameRow> {
-        let mut rows = self.names.clone();
+        let mut rows: Vec<NameRow> = self
+            .names
+            .iter()
+            .filter(|row| !row.text.trim().is_empty())
+            .cloned()
+            .collect();
         rows.truncate(MAX_NAME_ROWS);
         if rows.is_empty() {
             rows.push(NameRow {
@@ -462,6 +467,20 @@ impl FormView {
         errors: &FieldErrors,
     ) -> Self {
         let selected_program = form.value("program").to_owned();
+        // A select without a typed value shows the domain's default ("unknown"), never
+        // whichever option happens to come first.
+        let typed_or = |field: &str, default: &'static str| -> String {
+            match form.value(field) {
+                "" => default.to_owned(),
+                typed => typed.to_owned(),
+            }
+        };
+        let gender = typed_or("gender", Gender::default().as_str());
+        let custody = typed_or("custody", Custody::default().as_str());
+        let proceedings = typed_or("proceedings", ProceedingsStage::default().as_str());
+        let wanted = typed_or("wanted", WantedStatus::default().as_str());
+        let military = typed_or("military", MilitaryStatus::default().as_str());
+        let profile = typed_or("public_profile", PublicProfile::default().as_str());
         FormView {
             errors: errors
                 .0
@@ -478,22 +497,12 @@ impl FormView {
                     )
                 })
                 .collect(),
-            genders: enum_choices(t, "gender", Gender::NAMES, form.value("gender")),
-            custodies: enum_choices(t, "custody", Custody::NAMES, form.value("custody")),
-            proceedings: enum_choices(
-                t,
-                "proceedings",
-                ProceedingsStage::NAMES,
-                form.value("proceedings"),
-            ),
-            wanted: enum_choices(t, "wanted", WantedStatus::NAMES, form.value("wanted")),
-            military: enum_choices(t, "military", MilitaryStatus::NAMES, form.value("military")),
-            profiles: enum_choices(
-                t,
-                "public_profile",
-                PublicProfile::NAMES,
-                form.value("public_profile"),
-            ),
+            genders: enum_choices(t, "gender", Gender::NAMES, &gender),
+            custodies: enum_choices(t, "custody", Custody::NAMES, &custody),
+            proceedings: enum_choices(t, "proceedings", ProceedingsStage::NAMES, &proceedings),
+            wanted: enum_choices(t, "wanted", WantedStatus::NAMES, &wanted),
+            military: enum_choices(t, "military", MilitaryStatus::NAMES, &military),
+            profiles: enum_choices(t, "public_profile", PublicProfile::NAMES, &profile),
             name_kinds: NameKind::NAMES.to_vec(),
             name_rows: form.name_rows(),
             form,
@@ -681,6 +690,28 @@ mod tests {
             parsed == details,
             "the form shows every editable field as it is"
         );
+    }
+
+    #[test]
+    fn a_blank_form_selects_the_unknown_values_not_the_first_option() {
+        let t = Translator::english();
+        let view = FormView::new(
+            &t,
+            &programs(),
+            CaseForm::default(),
+            &FieldErrors::default(),
+        );
+        let selected = |choices: &[FormChoice]| {
+            choices
+                .iter()
+                .filter(|c| c.selected)
+                .map(|c| c.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(selected(&view.genders), ["unknown"]);
+        assert_eq!(selected(&view.custodies), ["unknown"]);
+        assert_eq!(selected(&view.wanted), ["unknown"]);
+        assert_eq!(view.name_rows.len(), 1 + SPARE_NAME_ROWS);
     }
 
     #[test]

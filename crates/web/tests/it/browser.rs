@@ -293,3 +293,80 @@ fn the_form_helpers_fill_fields_and_read_inline_errors() {
     assert_eq!(field_error(&browser, "program"), None);
     assert_eq!(field_error(&browser, "no-such-field"), None);
 }
+
+#[test]
+fn intake_refuses_a_bad_field_keeps_the_typing_and_accepts_the_correction() {
+    let site = Site::new();
+    site.user("casey", Role::Caseworker, site.home);
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "casey");
+    browser.goto(&site.url("/cases"));
+    browser.wait_for("a[href='/cases/new']").click();
+    browser.wait_for_heading("New case");
+    fill(&browser, "name_text", "Пелагея Браузерова");
+    fill(&browser, "birth_date", "17.04.1990");
+    fill(&browser, "a_number", "A-208-555-0");
+    fill(&browser, "custody", "detained");
+    fill(&browser, "notes", "Typed before the error.");
+    submit(&browser, "/cases/new");
+    browser.wait_for(".field-error");
+    assert_eq!(
+        field_errors(&browser).len(),
+        2,
+        "one message per faulty field"
+    );
+    assert!(field_error(&browser, "birth_date").is_some_and(|e| e.contains("1990-04")));
+    assert!(field_error(&browser, "a_number").is_some_and(|e| e.contains("A-number")));
+    assert_eq!(field_error(&browser, "custody"), None);
+    let kept = browser.execute(
+        "return ['name_text', 'custody', 'notes'].map(n => document.querySelector(`[name='${n}']`).value)",
+        vec![],
+    );
+    assert_eq!(
+        kept,
+        json!(["Пелагея Браузерова", "detained", "Typed before the error."]),
+        "everything typed is still there"
+    );
+    check_page(&browser, "intake-refused");
+
+    fill(&browser, "birth_date", "1990-04-17");
+    fill(&browser, "a_number", "A-208-555-010");
+    submit(&browser, "/cases/new");
+    browser.wait_for_heading("Пелагея Браузерова");
+    assert!(browser.path().starts_with("/cases/"), "the new case opens");
+    assert!(browser.source().contains("1990-04-17"));
+    check_page(&browser, "intake-created");
+}
+
+#[test]
+fn a_caseworker_edits_a_case() {
+    let site = Site::new();
+    site.user("casey", Role::Caseworker, site.home);
+    let id = site.add_case(site.home, |_| {});
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "casey");
+    browser.goto(&site.url(&format!("/cases/{id}")));
+    browser
+        .wait_for(&format!("a[href='/cases/{id}/edit']"))
+        .click();
+    browser.wait_for_heading("Edit case");
+    check_page(&browser, "edit-form");
+    fill(&browser, "custody", "bond");
+    fill(&browser, "scheduled_removal", "2027-31-01");
+    submit(&browser, &format!("/cases/{id}/edit"));
+    browser.wait_for(".field-error");
+    assert!(field_error(&browser, "scheduled_removal").is_some());
+    fill(&browser, "scheduled_removal", "2027-01-31");
+    submit(&browser, &format!("/cases/{id}/edit"));
+    browser.wait_for_path("the case page", |p| p == format!("/cases/{id}"));
+    let page = browser.source();
+    assert!(page.contains("2027-01-31") && page.contains("Bond"));
+    assert!(
+        page.contains("Пустовойтова"),
+        "the rest of the case is kept"
+    );
+}
