@@ -565,6 +565,8 @@ impl Element<'_> {
             Ok(_) => false,
             Err(e) if e.starts_with("stale element reference") => true,
             Err(e) if e.starts_with("no such element") => true,
+            // Asked mid-navigation, Chromium may answer that the node left its document.
+            Err(e) if e.contains("does not belong to the document") => true,
             Err(e) => panic!("WebDriver element state: {e}"),
         }
     }
