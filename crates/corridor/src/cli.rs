@@ -89,7 +89,7 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; loopback only for now.
+    /// Address to listen on. Anything but loopback needs --behind-tls.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
     /// Corridor is reached through a TLS-terminating proxy: mark cookies Secure.

@@ -108,11 +108,11 @@ async fn unseal(global: &Global) -> Result<Corridor, Failure> {
 }
 
 pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
-    corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
-    let corridor = unseal(global).await?;
     let options = corridor_web::WebOptions {
         secure_cookies: args.behind_tls,
     };
+    corridor_web::ensure_private(args.bind, options).map_err(|e| Failure::usage(e.to_string()))?;
+    let corridor = unseal(global).await?;
     serve_unsealed(corridor, args.bind, options).await
 }
 
@@ -122,7 +122,7 @@ async fn serve_unsealed(
     options: corridor_web::WebOptions,
 ) -> Result<(), Failure> {
     corridor.rebuild_index().await?;
-    let listener = corridor_web::bind(bind)
+    let listener = corridor_web::bind(bind, options)
         .await
         .map_err(|e| Failure::failed(e.to_string()))?;
     let addr = listener
@@ -328,7 +328,13 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             out!("{}", code?.as_str())
         }
         None => {
-            corridor_web::ensure_loopback(args.bind).map_err(|e| Failure::usage(e.to_string()))?;
+            // The demo's data and passwords are public: it never leaves loopback.
+            if !args.bind.ip().is_loopback() {
+                return Err(Failure::usage(format!(
+                    "the demo listens on a loopback address only, not {}",
+                    args.bind
+                )));
+            }
             let dir = tempfile::Builder::new()
                 .prefix("corridor-demo-")
                 .tempdir()

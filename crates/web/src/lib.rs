@@ -1,6 +1,6 @@
-//! Corridor's web face. For now: a read-only, server-rendered case list and case page, so the
-//! demo shows real content. Accounts, authorisation and audit come with the next milestone;
-//! until then [`serve`] refuses any address but loopback.
+//! Corridor's web face: server-rendered pages (askama, vendored htmx, no build step) behind
+//! sign-in with a password and TOTP, default-deny authorisation and an audit trail. Off
+//! loopback it is served only behind a TLS-terminating proxy, never as plain HTTP.
 
 pub mod auth;
 pub mod i18n;
@@ -18,9 +18,9 @@ use corridor_app::Corridor;
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "refusing to listen on {0}: until accounts exist, Corridor serves only on a loopback address (127.0.0.1 or ::1)"
+        "refusing to serve plain HTTP on {0}: sessions and case data would cross the network unencrypted; put a TLS-terminating proxy in front and pass --behind-tls, or listen on a loopback address (127.0.0.1 or ::1)"
     )]
-    NotLoopback(SocketAddr),
+    PlainHttpOffLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -120,19 +120,23 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
 }
 
-/// Checks that an address is loopback; the only addresses allowed before accounts exist.
-pub fn ensure_loopback(addr: SocketAddr) -> Result<(), ServeError> {
-    if addr.ip().is_loopback() {
+/// Checks that serving on `addr` keeps traffic private: any loopback address, or any address
+/// when a TLS-terminating proxy is in front (`secure_cookies`).
+pub fn ensure_private(addr: SocketAddr, options: WebOptions) -> Result<(), ServeError> {
+    if addr.ip().is_loopback() || options.secure_cookies {
         Ok(())
     } else {
-        Err(ServeError::NotLoopback(addr))
+        Err(ServeError::PlainHttpOffLoopback(addr))
     }
 }
 
-/// Binds (loopback only) and returns the listener with its actual address, so a caller can
-/// print the URL before serving (and tests can bind port 0).
-pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeError> {
-    ensure_loopback(addr)?;
+/// Binds (after [`ensure_private`]) and returns the listener with its actual address, so a
+/// caller can print the URL before serving (and tests can bind port 0).
+pub async fn bind(
+    addr: SocketAddr,
+    options: WebOptions,
+) -> Result<tokio::net::TcpListener, ServeError> {
+    ensure_private(addr, options)?;
     tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })

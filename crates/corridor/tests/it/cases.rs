@@ -125,12 +125,17 @@ fn demo_seed_spreads_over_every_stage_custody_and_risk() {
 }
 
 #[test]
-fn serve_refuses_a_non_loopback_address() {
+fn serve_refuses_plain_http_off_loopback() {
     let env = Env::initialised();
     let output = env.run(&["serve", "--bind", "0.0.0.0:8080"]);
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("loopback"), "{err}");
+    assert!(
+        err.contains("--behind-tls") && err.contains("plain HTTP"),
+        "{err}"
+    );
+    let output = env.run(&["demo", "--bind", "0.0.0.0:8080"]);
+    assert_eq!(output.status.code(), Some(2), "the demo stays on loopback");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The pages, requested through the router as a browser would (no network needed), and the
-//! loopback rule of `serve`.
+//! rule that plain HTTP stays on loopback.
 
 use std::net::SocketAddr;
 
@@ -314,30 +314,41 @@ async fn unknown_malformed_and_purged_cases() {
 }
 
 #[test]
-fn serve_accepts_only_loopback_addresses() {
+fn plain_http_is_served_on_loopback_only() {
+    let plain = corridor_web::WebOptions::default();
+    let behind_tls = corridor_web::WebOptions {
+        secure_cookies: true,
+    };
     for ok in ["127.0.0.1:8080", "[::1]:8080", "127.0.0.2:1"] {
         let addr: SocketAddr = ok.parse().expect("addr");
-        assert!(corridor_web::ensure_loopback(addr).is_ok(), "{ok}");
+        assert!(corridor_web::ensure_private(addr, plain).is_ok(), "{ok}");
     }
-    for refused in [
+    for off_loopback in [
         "0.0.0.0:8080",
         "[::]:8080",
         "192.168.1.10:8080",
         "10.0.0.1:80",
     ] {
-        let addr: SocketAddr = refused.parse().expect("addr");
-        let err = corridor_web::ensure_loopback(addr).expect_err(refused);
-        assert!(err.to_string().contains("loopback"), "{err}");
+        let addr: SocketAddr = off_loopback.parse().expect("addr");
+        let err = corridor_web::ensure_private(addr, plain).expect_err(off_loopback);
+        assert!(err.to_string().contains("--behind-tls"), "{err}");
+        assert!(
+            corridor_web::ensure_private(addr, behind_tls).is_ok(),
+            "{off_loopback} behind TLS"
+        );
     }
 }
 
 #[tokio::test]
 async fn bind_refuses_before_opening_a_socket() {
-    let err = corridor_web::bind("0.0.0.0:0".parse().expect("addr"))
+    let err = corridor_web::bind("0.0.0.0:0".parse().expect("addr"), Default::default())
         .await
         .expect_err("refused");
-    assert!(matches!(err, corridor_web::ServeError::NotLoopback(_)));
-    let listener = corridor_web::bind("127.0.0.1:0".parse().expect("addr"))
+    assert!(matches!(
+        err,
+        corridor_web::ServeError::PlainHttpOffLoopback(_)
+    ));
+    let listener = corridor_web::bind("127.0.0.1:0".parse().expect("addr"), Default::default())
         .await
         .expect("bind");
     assert!(listener.local_addr().expect("addr").ip().is_loopback());

@@ -65,9 +65,10 @@ impl Site {
                 .await
                 .expect("admin");
             let corridor = Arc::new(corridor);
-            let listener = corridor_web::bind("127.0.0.1:0".parse().expect("addr"))
-                .await
-                .expect("bind");
+            let listener =
+                corridor_web::bind("127.0.0.1:0".parse().expect("addr"), Default::default())
+                    .await
+                    .expect("bind");
             let base = format!("http://{}", listener.local_addr().expect("addr"));
             let app = corridor_web::router(corridor.clone())
                 .into_make_service_with_connect_info::<SocketAddr>();
