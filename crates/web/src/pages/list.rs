@@ -61,6 +61,9 @@ struct CaseListPage<'a> {
     custodies: Vec<Choice<'a>>,
     risks: Vec<Choice<'a>>,
     orders: Vec<Choice<'a>>,
+    /// Programs and organisations as (value, label, selected).
+    programs: Vec<(String, String, bool)>,
+    organisations: Vec<(String, String, bool)>,
     query_without_page: String,
     /// Whether the user may open a new case.
     may_create: bool,
@@ -210,6 +213,22 @@ async fn show(
         Err(error) => return app_error(t, error),
     };
     let f = &parsed.filter;
+    let programs = state
+        .corridor
+        .programs()
+        .iter()
+        .map(|p| {
+            let selected = f.program.as_ref() == Some(&p.slug);
+            (p.slug.to_string(), p.name.clone(), selected)
+        })
+        .collect();
+    let organisations = match state.corridor.organisations().await {
+        Ok(all) => all
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.name.to_string(), f.organisation == Some(o.id)))
+            .collect(),
+        Err(error) => return app_error(t, error),
+    };
     render(
         t,
         CaseListPage {
@@ -243,6 +262,8 @@ async fn show(
                     selected: *order == f.order,
                 })
                 .collect(),
+            programs,
+            organisations,
             query_without_page: parsed.query,
             searched: search.map(str::to_owned),
         },
