@@ -37,7 +37,10 @@ done
 # Sign in as the caseworker through the pages: password, then TOTP enrolment with the code the
 # operator can read (`corridor demo totp`), as a person would with an authenticator app.
 base="http://127.0.0.1:$port"
-page=$(curl -fs "$base/login" -d "username=bench" -d "password=$CORRIDOR_USER_PASSWORD")
+jar="$dir/cookies.txt"
+login_csrf=$(curl -fs -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
+page=$(curl -fs -b "$jar" "$base/login" -d "csrf=$login_csrf" -d "username=bench" \
+    -d "password=$CORRIDOR_USER_PASSWORD")
 pending=$(printf '%s' "$page" | grep -o 'name="pending" value="[^"]*"' | cut -d'"' -f4)
 code=$($bin --data-dir "$dir" demo totp bench)
 cookie=$(curl -fs -o /dev/null -D - "$base/login/enrol" -d "pending=$pending" -d "code=$code" \

@@ -55,6 +55,28 @@ pub fn new_form_cookie(secure: bool) -> (String, String) {
     (value, header)
 }
 
+/// The CSRF token for a public form answering this request, bound to its anti-forgery cookie,
+/// and the `Set-Cookie` header to send when the request had no (well-formed) cookie yet.
+pub fn form_guard(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+    match cookie(headers, FORM_COOKIE) {
+        Some(value) if value.len() == corridor_crypto::TOKEN_CHARS => {
+            (form_csrf_token(value), None)
+        }
+        _ => {
+            let (value, header) = new_form_cookie(secure);
+            (form_csrf_token(&value), Some(header))
+        }
+    }
+}
+
+/// Adds a `Set-Cookie` header, if there is one, to a response.
+pub fn with_cookie(mut response: Response, set_cookie: Option<String>) -> Response {
+    if let Some(value) = set_cookie.and_then(|h| header::HeaderValue::from_str(&h).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 /// Whether a public form's CSRF field matches the anti-forgery cookie sent with it.
 pub fn form_csrf_matches(headers: &HeaderMap, fields: &[(String, String)]) -> bool {
     let Some(cookie_value) = cookie(headers, FORM_COOKIE) else {

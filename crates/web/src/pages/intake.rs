@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use corridor_app::AppError;
 use corridor_core::OrgId;
@@ -14,7 +14,7 @@ use super::edit::{CaseFormPage, respond};
 use super::{form_pairs, message};
 use crate::AppState;
 use crate::auth::{
-    ClientAddr, FORM_COOKIE, cookie, form_csrf_matches, form_csrf_token, new_form_cookie,
+    ClientAddr, FORM_COOKIE, cookie, form_csrf_matches, form_csrf_token, form_guard, with_cookie,
 };
 
 /// The program a self-referral is filed under until a caseworker assesses it: the first one
@@ -66,31 +66,15 @@ async fn page<'a>(
 
 /// `GET /intake`: the empty form, and the anti-forgery cookie it is bound to.
 pub async fn intake_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let (value, set_cookie) = match cookie(&headers, FORM_COOKIE) {
-        Some(value) if value.len() == corridor_crypto::TOKEN_CHARS => (value.to_owned(), None),
-        _ => {
-            let (value, header) = new_form_cookie(state.secure_cookies);
-            (value, Some(header))
-        }
-    };
+    let (csrf, set_cookie) = form_guard(&headers, state.secure_cookies);
     let mut form = CaseForm::default();
     form.set("program", &intake_program(&state));
-    let mut response = match page(
-        &state,
-        form_csrf_token(&value),
-        form,
-        "",
-        &FieldErrors::default(),
-    )
-    .await
-    {
+    let page = page(&state, csrf, form, "", &FieldErrors::default()).await;
+    let response = match page {
         Ok(page) => respond(&state.t, StatusCode::OK, page),
         Err(error) => super::app_error(&state.t, error),
     };
-    if let Some(header) = set_cookie.and_then(|h| HeaderValue::from_str(&h).ok()) {
-        response.headers_mut().insert(header::SET_COOKIE, header);
-    }
-    response
+    with_cookie(response, set_cookie)
 }
 
 /// `POST /intake`: files the case, or shows the form again with messages. The reply never

@@ -225,7 +225,13 @@ async fn show(
     let organisations = match state.corridor.organisations().await {
         Ok(all) => all
             .into_iter()
-            .map(|o| (o.id.to_string(), o.name.to_string(), f.organisation == Some(o.id)))
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    o.name.to_string(),
+                    f.organisation == Some(o.id),
+                )
+            })
             .collect(),
         Err(error) => return app_error(t, error),
     };

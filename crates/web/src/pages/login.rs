@@ -3,20 +3,25 @@
 
 use askama::Template;
 use axum::extract::{Form, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use corridor_app::{AppError, LoginStep, Session};
 use serde::Deserialize;
 
 use super::render;
 use crate::AppState;
-use crate::auth::{ClientAddr, SignedIn, cleared_cookie, session_cookie};
+use crate::auth::{
+    CSRF_FIELD, ClientAddr, SignedIn, cleared_cookie, form_csrf_matches, form_guard,
+    session_cookie, with_cookie,
+};
 use crate::i18n::Translator;
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
     t: &'a Translator,
+    /// Bound to the anti-forgery cookie: there is no session yet to bind it to.
+    csrf: String,
     username: String,
     error: Option<&'a str>,
 }
@@ -48,6 +53,8 @@ struct RecoveryPage<'a> {
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
     username: String,
     password: String,
 }
@@ -58,16 +65,28 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn login_page(State(state): State<AppState>) -> Response {
+pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    login_form(&state, &headers, StatusCode::OK, String::new(), None)
+}
+
+/// The sign-in form (with `status`, the username as typed and a message), bound to the
+/// request's anti-forgery cookie, which it sets when the request had none.
+fn login_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    username: String,
+    error: Option<&str>,
+) -> Response {
     let t = &state.t;
-    render(
+    let (csrf, set_cookie) = form_guard(headers, state.secure_cookies);
+    let page = LoginPage {
         t,
-        LoginPage {
-            t,
-            username: String::new(),
-            error: None,
-        },
-    )
+        csrf,
+        username,
+        error,
+    };
+    with_cookie(no_store(page, status), set_cookie)
 }
 
 /// The message key for a refused sign-in. Wrong password and unknown user read the same.
@@ -100,10 +119,22 @@ fn no_store(page: impl Template, status: StatusCode) -> Response {
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let t = &state.t;
     let now = chrono::Utc::now();
+    let presented = [(CSRF_FIELD.to_owned(), form.csrf.clone())];
+    if !form_csrf_matches(&headers, &presented) {
+        let message = t.get("error.csrf_text");
+        return login_form(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            form.username,
+            Some(message),
+        );
+    }
     match state
         .corridor
         .begin_login(&form.username, &form.password, address, now)
@@ -129,12 +160,8 @@ pub async fn login(
         }
         Err(error) => {
             let status = refusal_status(&error);
-            let page = LoginPage {
-                t,
-                username: form.username,
-                error: Some(t.get(refusal(&error))),
-            };
-            no_store(page, status)
+            let message = t.get(refusal(&error));
+            login_form(&state, &headers, status, form.username, Some(message))
         }
     }
 }
@@ -148,7 +175,11 @@ fn signed_in(state: &AppState, session: &Session, to: &str) -> Response {
     response
 }
 
-pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm>) -> Response {
+pub async fn login_totp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
     let t = &state.t;
     match state
         .corridor
@@ -161,12 +192,7 @@ pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm
             let key = refusal(&error);
             // An expired or used-up pending login cannot take another code: start again.
             if key == "login.expired" {
-                let page = LoginPage {
-                    t,
-                    username: String::new(),
-                    error: Some(t.get(key)),
-                };
-                return no_store(page, status);
+                return login_form(&state, &headers, status, String::new(), Some(t.get(key)));
             }
             let page = TotpPage {
                 t,
@@ -178,7 +204,11 @@ pub async fn login_totp(State(state): State<AppState>, Form(form): Form<CodeForm
     }
 }
 
-pub async fn login_enrol(State(state): State<AppState>, Form(form): Form<CodeForm>) -> Response {
+pub async fn login_enrol(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
     let t = &state.t;
     match state
         .corridor
@@ -204,13 +234,14 @@ pub async fn login_enrol(State(state): State<AppState>, Form(form): Form<CodeFor
         }
         Err(error) => {
             // The enrolment page cannot be shown again without its secret: start over.
-            let status = StatusCode::UNAUTHORIZED;
-            let page = LoginPage {
-                t,
-                username: String::new(),
-                error: Some(t.get(refusal(&error))),
-            };
-            no_store(page, status)
+            let message = Some(t.get(refusal(&error)));
+            login_form(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                String::new(),
+                message,
+            )
         }
     }
 }

@@ -9,7 +9,7 @@ use corridor_core::{CaseInput, OrgName};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::support::{App, PASSWORD, between, html_escape, urlencode};
+use crate::support::{App, LOGIN_COOKIE, PASSWORD, between, html_escape, login_form, urlencode};
 #[tokio::test]
 async fn the_list_shows_cases_and_filters_them() {
     let app = App::new().await;
@@ -396,14 +396,48 @@ async fn pages_need_a_session_and_forms_need_its_csrf_token() {
 }
 
 #[tokio::test]
+async fn the_sign_in_form_is_bound_to_its_anti_forgery_cookie() {
+    let app = App::new().await;
+    let (status, headers, page) = app.request("GET", "/login", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let set_cookie = headers["set-cookie"].to_str().expect("ascii");
+    assert!(
+        set_cookie.starts_with("corridor_form=") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().expect("pair");
+    let csrf = between(&page, "name=\"csrf\" value=\"", "\"");
+    let form = |csrf: &str| {
+        format!(
+            "csrf={csrf}&username=casey&password={}",
+            urlencode(PASSWORD)
+        )
+    };
+    for (cookie, body) in [
+        (None, form(&csrf)),
+        (Some(cookie), form("0000")),
+        (Some(LOGIN_COOKIE), form(&csrf)),
+    ] {
+        let (status, _, page) = app.request("POST", "/login", Some(&body), cookie).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a forged sign-in");
+        assert!(!page.contains("name=\"pending\""), "no second step");
+    }
+    let (status, _, page) = app
+        .request("POST", "/login", Some(&form(&csrf)), Some(cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"pending\""), "on to the second factor");
+}
+
+#[tokio::test]
 async fn wrong_and_unknown_logins_read_the_same() {
     let app = App::new().await;
     let (status, _, wrong) = app
         .request(
             "POST",
             "/login",
-            Some("username=casey&password=nope-nope-nope"),
-            None,
+            Some(&login_form("casey", "nope-nope-nope")),
+            Some(LOGIN_COOKIE),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -411,8 +445,8 @@ async fn wrong_and_unknown_logins_read_the_same() {
         .request(
             "POST",
             "/login",
-            Some("username=nobody&password=nope-nope-nope"),
-            None,
+            Some(&login_form("nobody", "nope-nope-nope")),
+            Some(LOGIN_COOKIE),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -541,8 +575,8 @@ async fn every_look_at_a_case_and_every_refusal_leaves_a_trace() {
     app.request(
         "POST",
         "/login",
-        Some("username=casey&password=wrong-password-here"),
-        None,
+        Some(&login_form("casey", "wrong-password-here")),
+        Some(LOGIN_COOKIE),
     )
     .await;
 
@@ -868,9 +902,10 @@ async fn behind_tls_the_session_cookie_is_secure() {
             secure_cookies: true,
         },
     );
-    let form = format!("username=casey&password={}", urlencode(PASSWORD));
+    let form = login_form("casey", PASSWORD);
     let request = Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", LOGIN_COOKIE)
         .body(Body::from(form))
         .expect("request");
     let response = router.clone().oneshot(request).await.expect("response");

@@ -87,11 +87,8 @@ impl App {
             .request(
                 "POST",
                 "/login",
-                Some(&format!(
-                    "username={username}&password={}",
-                    urlencode(PASSWORD)
-                )),
-                None,
+                Some(&login_form(username, PASSWORD)),
+                Some(LOGIN_COOKIE),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -205,8 +202,10 @@ pub fn between(text: &str, start: &str, end: &str) -> String {
 impl App {
     /// A second sign-in of the caseworker (already enrolled): password, then the current code.
     pub async fn sign_in_again(&self) -> (String, String) {
-        let form = format!("username=casey&password={}", urlencode(PASSWORD));
-        let (status, _, body) = self.request("POST", "/login", Some(&form), None).await;
+        let form = login_form("casey", PASSWORD);
+        let (status, _, body) = self
+            .request("POST", "/login", Some(&form), Some(LOGIN_COOKIE))
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let pending = between(&body, "name=\"pending\" value=\"", "\"");
         // A recovery code: each signs in once (TOTP codes are single-use per 30-second step).
@@ -235,6 +234,22 @@ impl App {
         let token = cookie.split_once('=').expect("pair").1;
         (cookie.clone(), corridor_web::auth::csrf_token(token))
     }
+}
+
+/// An anti-forgery cookie as the sign-in page sets it (any well-formed value will do: a page of
+/// another site can neither read nor set it).
+pub const LOGIN_COOKIE: &str =
+    "corridor_form=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// The sign-in form's body, with the CSRF token that goes with [`LOGIN_COOKIE`].
+pub fn login_form(username: &str, password: &str) -> String {
+    let cookie_value = LOGIN_COOKIE.split_once('=').expect("pair").1;
+    format!(
+        "csrf={}&username={}&password={}",
+        corridor_web::auth::form_csrf_token(cookie_value),
+        urlencode(username),
+        urlencode(password)
+    )
 }
 
 pub fn urlencode(text: &str) -> String {
