@@ -3,14 +3,12 @@
 use chrono::Utc;
 use corridor_app::{AppError, CaseView, Principal};
 use corridor_core::{
-    AuditAction, AuditOutcome, CaseDetails, CaseId, Custody, NameKind, NameSet, OrgId, OrgName,
-    Organisation, PersonName, Role,
+    AuditAction, AuditOutcome, CaseDetails, CaseId, Custody, NameKind, NameSet, OrgId, PersonName,
+    Role,
 };
 use corridor_store::{AuditFilter, Page};
 
 use crate::support::{TestCorridor, example};
-
-const PASSWORD: &str = "editing test password";
 
 struct World {
     t: TestCorridor,
@@ -22,49 +20,18 @@ struct World {
 
 async fn world() -> World {
     let t = TestCorridor::new().await;
-    let admin = t
-        .corridor
-        .create_first_admin(t.organisation, "admin", PASSWORD, Utc::now())
-        .await
-        .expect("admin");
-    let admin = Principal {
-        user: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        organisation: t.organisation,
-    };
-    let partner_org = Organisation {
-        id: OrgId::random(),
-        name: OrgName::new("Partner").expect("name"),
-    };
-    t.corridor
-        .store()
-        .insert_organisation(&partner_org)
-        .await
-        .expect("org");
-    let mut members = Vec::new();
-    for (name, role, org) in [
-        ("casey", Role::Caseworker, t.organisation),
-        ("vera", Role::Verifier, t.organisation),
-        ("cora", Role::Coordinator, t.organisation),
-        ("pat", Role::Legal, partner_org.id),
-    ] {
-        let user = t
-            .corridor
-            .create_user(&admin, org, name, role, PASSWORD, Utc::now())
-            .await
-            .expect("user");
-        members.push(Principal {
-            user: user.id,
-            username: user.username,
-            role,
-            organisation: org,
-        });
-    }
-    let partner = members.pop().expect("partner");
-    let coordinator = members.pop().expect("coordinator");
-    let verifier = members.pop().expect("verifier");
-    let caseworker = members.pop().expect("caseworker");
+    let admin = t.first_admin().await;
+    let partner_org = t.organisation("Partner").await;
+    let caseworker = t
+        .member(&admin, t.organisation, "casey", Role::Caseworker)
+        .await;
+    let verifier = t
+        .member(&admin, t.organisation, "vera", Role::Verifier)
+        .await;
+    let coordinator = t
+        .member(&admin, t.organisation, "cora", Role::Coordinator)
+        .await;
+    let partner = t.member(&admin, partner_org, "pat", Role::Legal).await;
     World {
         t,
         caseworker,

@@ -2,66 +2,27 @@
 //! referral's fields and nothing else, and nothing that was not referred.
 
 use chrono::Utc;
-use corridor_app::{AppError, Principal};
-use corridor_core::{GrantKind, OrgId, OrgName, Organisation, Role};
+use corridor_app::AppError;
+use corridor_core::{GrantKind, Role};
 use corridor_store::{CaseFilter, Page};
 
 use crate::support::{TestCorridor, example};
 
-const PASSWORD: &str = "referral test password";
-
-async fn member(
-    t: &TestCorridor,
-    admin: &Principal,
-    org: OrgId,
-    name: &str,
-    role: Role,
-) -> Principal {
-    let user = if org == admin.organisation {
-        t.corridor
-            .create_user(admin, org, name, role, PASSWORD, Utc::now())
-            .await
-    } else {
-        t.corridor
-            .create_user_as_operator(org, name, role, PASSWORD, Utc::now())
-            .await
-    }
-    .expect("user");
-    Principal {
-        user: user.id,
-        username: user.username,
-        role,
-        organisation: org,
-    }
-}
-
 #[tokio::test]
 async fn sponsors_read_referred_cases_only_and_only_the_referral() {
     let t = TestCorridor::new().await;
-    let admin = t
-        .corridor
-        .create_first_admin(t.organisation, "admin", PASSWORD, Utc::now())
-        .await
-        .expect("admin");
-    let admin = Principal {
-        user: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        organisation: t.organisation,
-    };
-    let maple = Organisation {
-        id: OrgId::random(),
-        name: OrgName::new("Maple sponsors").expect("name"),
-    };
-    t.corridor
-        .store()
-        .insert_organisation(&maple)
-        .await
-        .expect("org");
-    let coordinator = member(&t, &admin, t.organisation, "cora", Role::Coordinator).await;
-    let caseworker = member(&t, &admin, t.organisation, "casey", Role::Caseworker).await;
-    let sponsor = member(&t, &admin, maple.id, "sam", Role::Sponsor).await;
-    let maple_coordinator = member(&t, &admin, maple.id, "maple.coord", Role::Coordinator).await;
+    let admin = t.first_admin().await;
+    let maple = t.organisation("Maple sponsors").await;
+    let coordinator = t
+        .member(&admin, t.organisation, "cora", Role::Coordinator)
+        .await;
+    let caseworker = t
+        .member(&admin, t.organisation, "casey", Role::Caseworker)
+        .await;
+    let sponsor = t.member(&admin, maple, "sam", Role::Sponsor).await;
+    let maple_coordinator = t
+        .member(&admin, maple, "maple.coord", Role::Coordinator)
+        .await;
 
     let referred = t
         .corridor
@@ -79,7 +40,7 @@ async fn sponsors_read_referred_cases_only_and_only_the_referral() {
         .grant(
             &caseworker,
             referred,
-            maple.id,
+            maple,
             GrantKind::Referral,
             Utc::now(),
         )
@@ -91,7 +52,7 @@ async fn sponsors_read_referred_cases_only_and_only_the_referral() {
             .grant(
                 &coordinator,
                 referred,
-                maple.id,
+                maple,
                 GrantKind::Referral,
                 Utc::now()
             )
@@ -100,7 +61,7 @@ async fn sponsors_read_referred_cases_only_and_only_the_referral() {
     );
     let err = t
         .corridor
-        .share_case(&coordinator, referred, maple.id, Utc::now())
+        .share_case(&coordinator, referred, maple, Utc::now())
         .await
         .expect_err("one kind of grant at a time");
     assert!(matches!(err, AppError::Refused(_)), "{err}");
@@ -143,7 +104,7 @@ async fn sponsors_read_referred_cases_only_and_only_the_referral() {
 
     assert!(
         t.corridor
-            .revoke(&coordinator, referred, maple.id, GrantKind::Referral)
+            .revoke(&coordinator, referred, maple, GrantKind::Referral)
             .await
             .expect("withdraw")
     );

@@ -95,6 +95,70 @@ impl TestCorridor {
     }
 }
 
+pub const MEMBER_PASSWORD: &str = "a member's test password";
+
+impl TestCorridor {
+    /// The first administrator of the test organisation.
+    pub async fn first_admin(&self) -> corridor_app::Principal {
+        let user = self
+            .corridor
+            .create_first_admin(
+                self.organisation,
+                "admin",
+                MEMBER_PASSWORD,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("admin");
+        principal(user)
+    }
+
+    /// A new organisation, stored.
+    pub async fn organisation(&self, name: &str) -> corridor_core::OrgId {
+        let organisation = corridor_core::Organisation {
+            id: corridor_core::OrgId::random(),
+            name: corridor_core::OrgName::new(name).expect("name"),
+        };
+        self.corridor
+            .store()
+            .insert_organisation(&organisation)
+            .await
+            .expect("org");
+        organisation.id
+    }
+
+    /// A user of `org` with `role`: created by `admin` in the admin's own organisation, by
+    /// the operator elsewhere.
+    pub async fn member(
+        &self,
+        admin: &corridor_app::Principal,
+        org: corridor_core::OrgId,
+        name: &str,
+        role: corridor_core::Role,
+    ) -> corridor_app::Principal {
+        let now = chrono::Utc::now();
+        let user = if org == admin.organisation {
+            self.corridor
+                .create_user(admin, org, name, role, MEMBER_PASSWORD, now)
+                .await
+        } else {
+            self.corridor
+                .create_user_as_operator(org, name, role, MEMBER_PASSWORD, now)
+                .await
+        };
+        principal(user.expect("user"))
+    }
+}
+
+fn principal(user: corridor_core::User) -> corridor_app::Principal {
+    corridor_app::Principal {
+        user: user.id,
+        username: user.username,
+        role: user.role,
+        organisation: user.organisation,
+    }
+}
+
 pub fn example() -> CaseInput {
     CaseInput::from_json(include_str!("../../../../examples/case.json")).expect("example is valid")
 }
