@@ -50,6 +50,21 @@ struct OrganisationsPage<'a> {
     error: Option<String>,
 }
 
+/// `Ok` if the user's role allows `permission`; otherwise the refusal (audited as `action`) as
+/// a page.
+async fn permit(
+    state: &AppState,
+    signed_in: &SignedIn,
+    permission: Permission,
+    action: AuditAction,
+) -> Result<(), Response> {
+    state
+        .corridor
+        .permit(&signed_in.principal, permission, action)
+        .await
+        .map_err(|error| app_error(&state.t, error))
+}
+
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -123,25 +138,20 @@ async fn users_page(
         typed_role: typed.1.to_owned(),
         error,
     };
-    let mut response = super::render(t, page);
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
+    super::render_with(t, status, page)
 }
 
 /// `GET /admin/users`.
 pub async fn users(State(state): State<AppState>, signed_in: SignedIn) -> Response {
-    let permitted = state
-        .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::UserManage,
-            AuditAction::AccessDenied,
-        )
-        .await;
-    if let Err(error) = permitted {
-        return app_error(&state.t, error);
+    if let Err(refused) = permit(
+        &state,
+        &signed_in,
+        Permission::UserManage,
+        AuditAction::AccessDenied,
+    )
+    .await
+    {
+        return refused;
     }
     users_page(&state, &signed_in, StatusCode::OK, ("", ""), None).await
 }
@@ -154,16 +164,15 @@ pub async fn create_user(
     body: Bytes,
 ) -> Response {
     let t = &state.t;
-    let permitted = state
-        .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::UserManage,
-            AuditAction::UserCreated,
-        )
-        .await;
-    if let Err(error) = permitted {
-        return app_error(t, error);
+    if let Err(refused) = permit(
+        &state,
+        &signed_in,
+        Permission::UserManage,
+        AuditAction::UserCreated,
+    )
+    .await
+    {
+        return refused;
     }
     let pairs = match form_pairs(t, &headers, &body) {
         Ok(pairs) => pairs,
@@ -225,16 +234,15 @@ pub async fn change_user(
     let Ok(id) = id.parse::<UserId>() else {
         return not_found(State(state.clone())).await;
     };
-    let permitted = state
-        .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::UserManage,
-            AuditAction::AccessDenied,
-        )
-        .await;
-    if let Err(error) = permitted {
-        return app_error(t, error);
+    if let Err(refused) = permit(
+        &state,
+        &signed_in,
+        Permission::UserManage,
+        AuditAction::AccessDenied,
+    )
+    .await
+    {
+        return refused;
     }
     let pairs = match form_pairs(t, &headers, &body) {
         Ok(pairs) => pairs,
@@ -294,25 +302,20 @@ async fn organisations_page(
         typed_name: typed_name.to_owned(),
         error,
     };
-    let mut response = super::render(t, page);
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
+    super::render_with(t, status, page)
 }
 
 /// `GET /admin/organisations`.
 pub async fn organisations(State(state): State<AppState>, signed_in: SignedIn) -> Response {
-    let permitted = state
-        .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::OrganisationManage,
-            AuditAction::AccessDenied,
-        )
-        .await;
-    if let Err(error) = permitted {
-        return app_error(&state.t, error);
+    if let Err(refused) = permit(
+        &state,
+        &signed_in,
+        Permission::OrganisationManage,
+        AuditAction::AccessDenied,
+    )
+    .await
+    {
+        return refused;
     }
     organisations_page(&state, &signed_in, StatusCode::OK, "", None).await
 }
@@ -325,16 +328,15 @@ pub async fn create_organisation(
     body: Bytes,
 ) -> Response {
     let t = &state.t;
-    let permitted = state
-        .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::OrganisationManage,
-            AuditAction::OrganisationCreated,
-        )
-        .await;
-    if let Err(error) = permitted {
-        return app_error(t, error);
+    if let Err(refused) = permit(
+        &state,
+        &signed_in,
+        Permission::OrganisationManage,
+        AuditAction::OrganisationCreated,
+    )
+    .await
+    {
+        return refused;
     }
     let pairs = match form_pairs(t, &headers, &body) {
         Ok(pairs) => pairs,

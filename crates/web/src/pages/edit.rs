@@ -37,11 +37,7 @@ pub(crate) struct CaseFormPage<'a> {
 
 /// Renders the page with a status (200, or 422/409 for a refused form).
 pub(crate) fn respond(t: &Translator, status: StatusCode, page: CaseFormPage<'_>) -> Response {
-    let mut response = super::render(t, page);
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
+    super::render_with(t, status, page)
 }
 
 /// A version as the form carries it: the case's `updated_at`, exact to the nanosecond.

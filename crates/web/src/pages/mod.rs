@@ -92,6 +92,15 @@ pub fn render(t: &Translator, template: impl Template) -> Response {
     }
 }
 
+/// [`render`] with another status than 200 (a refused form: 422, 409), unless rendering failed.
+pub fn render_with(t: &Translator, status: StatusCode, template: impl Template) -> Response {
+    let mut response = render(t, template);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
 /// Maps use-case errors to pages. Messages carry ids at most, never sealed values.
 pub fn app_error(t: &Translator, error: AppError) -> Response {
     match error {
