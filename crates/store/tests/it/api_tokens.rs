@@ -3,7 +3,7 @@
 use chrono::Duration;
 use corridor_core::{ApiScope, ApiScopes, ApiTokenId, Role, TokenLabel, UserId};
 use corridor_crypto::{SecretToken, TokenPurpose};
-use corridor_store::{AccountStore, ApiTokenRow, ApiTokenStore, CaseStore, Store, StoreError};
+use corridor_store::{ApiTokenRow, ApiTokenStore, CaseStore, Store, StoreError};
 
 use crate::accounts::{org_and_user, user_record};
 use crate::support::at;
