@@ -19,8 +19,7 @@ impl Corridor {
         with: OrgId,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        actor.require(Permission::CaseShare)?;
-        let owner = self.owned_by_actor(actor, case).await?;
+        let owner = self.may_share(actor, case, AuditAction::CaseShared).await?;
         if with == owner {
             return Err(AppError::Refused(
                 "a case is always visible to its own organisation",
@@ -46,8 +45,8 @@ impl Corridor {
     /// Stops sharing a case of the actor's organisation (needs `case_share`). `Ok(false)` if
     /// it was not shared with that organisation.
     pub async fn unshare_case(&self, actor: &Principal, case: CaseId, with: OrgId) -> Result<bool> {
-        actor.require(Permission::CaseShare)?;
-        self.owned_by_actor(actor, case).await?;
+        self.may_share(actor, case, AuditAction::CaseShareRevoked)
+            .await?;
         let unshared = self.store.unshare_case(case, with).await?;
         tracing::info!(case = %case, with = %with, by = %actor.user, "case unshared");
         let event =
@@ -90,6 +89,27 @@ impl Corridor {
             .await?
             .iter()
             .any(|share| share.organisation == principal.organisation))
+    }
+
+    /// The owner of a case that `actor` may share or stop sharing: needs `case_share` and a case
+    /// of the actor's organisation (another's is "not found"). A refusal is audited as `action`
+    /// denied.
+    async fn may_share(
+        &self,
+        actor: &Principal,
+        case: CaseId,
+        action: AuditAction,
+    ) -> Result<OrgId> {
+        let checked = match actor.require(Permission::CaseShare) {
+            Ok(()) => self.owned_by_actor(actor, case).await,
+            Err(error) => Err(error),
+        };
+        match checked {
+            Err(error @ (AppError::Forbidden(_) | AppError::CaseNotFound(_))) => {
+                self.refused(actor, action, Some(case), error).await
+            }
+            other => other,
+        }
     }
 
     /// The owner of a case, if it is the actor's organisation; otherwise "not found".

@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+
 use crate::access::{Permission, Role};
 use crate::enums::UnknownValue;
 
@@ -211,6 +213,36 @@ impl fmt::Display for TokenLabel {
 
 crate::text::serde_via_str!(TokenLabel);
 
+string_enum! {
+    /// Where a token stands.
+    pub enum TokenStatus {
+        /// Usable (if its user is not disabled).
+        Active => "active", "Active",
+        /// Past its expiry time.
+        Expired => "expired", "Expired",
+        /// Revoked by an administrator or the operator.
+        Revoked => "revoked", "Revoked",
+    }
+}
+
+impl TokenStatus {
+    /// The status at `now` of a token revoked at `revoked_at` (if ever) that expires at
+    /// `expires_at`. Revoked wins over expired; a token expires at `expires_at` exactly.
+    pub fn at(
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> TokenStatus {
+        if revoked_at.is_some() {
+            TokenStatus::Revoked
+        } else if now >= expires_at {
+            TokenStatus::Expired
+        } else {
+            TokenStatus::Active
+        }
+    }
+}
+
 /// The longest lifetime a token may be given, in days: every token expires.
 pub const MAX_TOKEN_DAYS: u16 = 365;
 /// The lifetime of a token when none is asked for, in days.
@@ -257,7 +289,7 @@ mod tests {
 
     #[test]
     fn enums_follow_the_conventions() {
-        check_string_enums!(ApiScope);
+        check_string_enums!(ApiScope, TokenStatus);
     }
 
     #[test]
@@ -377,6 +409,22 @@ mod tests {
             assert!(!err.to_string().contains("SECRET"));
         }
         assert!(serde_json::from_str::<TokenLabel>("\"a\\u0000b\"").is_err());
+    }
+
+    #[test]
+    fn revoked_wins_and_expiry_is_exact() {
+        let t = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let second = chrono::Duration::seconds(1);
+        assert_eq!(TokenStatus::at(None, t, t - second), TokenStatus::Active);
+        assert_eq!(TokenStatus::at(None, t, t), TokenStatus::Expired);
+        assert_eq!(
+            TokenStatus::at(Some(t), t + second, t),
+            TokenStatus::Revoked
+        );
+        assert_eq!(
+            TokenStatus::at(Some(t), t, t + second),
+            TokenStatus::Revoked
+        );
     }
 
     #[test]

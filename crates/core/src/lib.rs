@@ -31,7 +31,7 @@ pub mod workflow;
 pub use access::{PERMISSIONS, Permission, Role, User, Username, UsernameError};
 pub use api_token::{
     ApiScope, ApiScopes, ApiScopesError, SCOPES, TokenLabel, TokenLabelError, TokenLifetime,
-    TokenLifetimeError, permitted,
+    TokenLifetimeError, TokenStatus, permitted,
 };
 pub use audit::{
     Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,

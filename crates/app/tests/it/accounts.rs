@@ -1064,12 +1064,7 @@ async fn only_user_managers_manage_users_and_input_is_validated() {
         t.corridor.users(&actor, partner.id).await.expect("list"),
         vec![sponsor.clone()]
     );
-    let sponsor_principal = Principal {
-        user: sponsor.id,
-        username: sponsor.username.clone(),
-        role: sponsor.role,
-        organisation: sponsor.organisation,
-    };
+    let sponsor_principal = Principal::of(&sponsor);
     assert!(matches!(
         sponsor_principal.require(Permission::CaseRead),
         Err(AppError::Forbidden(Permission::CaseRead))
