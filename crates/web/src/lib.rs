@@ -2,6 +2,7 @@
 //! demo shows real content. Accounts, authorisation and audit come with the next milestone;
 //! until then [`serve`] refuses any address but loopback.
 
+pub mod api;
 pub mod auth;
 pub mod i18n;
 mod pages;
@@ -77,6 +78,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         ));
     Router::new()
         .merge(signed_in)
+        .nest(api::PREFIX, api::router(state.clone()))
         .route(
             "/login",
             get(pages::login::login_page).post(pages::login::login),

@@ -5,7 +5,7 @@
 pub mod audit;
 pub mod case;
 pub mod dashboard;
-pub mod list;
+pub(crate) mod list;
 pub mod login;
 
 use askama::Template;
