@@ -43,6 +43,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             ApiError::new(ErrorCode::MalformedJson).with_message("the body is not UTF-8")
         })?;
+        // Every body of this API is an object (serde would take a struct from an array, too).
+        if !text.trim_start().starts_with('{') {
+            return Err(ApiError::new(ErrorCode::MalformedJson)
+                .with_message("the body must be a JSON object"));
+        }
         corridor_core::parse_json(text)
             .map(JsonBody)
             .map_err(|error| ApiError::input(ErrorCode::MalformedJson, error))
