@@ -2,4 +2,5 @@
 //! and the loopback rule of `serve`.
 
 mod api;
+mod openapi;
 mod pages;
