@@ -39,6 +39,24 @@ impl TokenAuthority<'_> {
         }
     }
 
+    /// The audit event of `action`, done: in `organisation`, about `token`.
+    fn did(
+        &self,
+        action: AuditAction,
+        now: DateTime<Utc>,
+        organisation: Option<OrgId>,
+        token: Option<ApiTokenId>,
+    ) -> AuditEvent {
+        let mut event = AuditEvent::new(now, self.actor(), action, AuditOutcome::Allowed);
+        if let Some(organisation) = organisation {
+            event = event.with_organisation(organisation);
+        }
+        if let Some(token) = token {
+            event = event.with_subject(token.to_string());
+        }
+        event
+    }
+
     /// Whether this authority reaches the users of `organisation`.
     fn reaches(&self, organisation: OrgId) -> bool {
         match self {
@@ -150,14 +168,12 @@ impl Corridor {
             last_used_at: None,
         };
         self.store.create_api_token(&row).await?;
-        let event = AuditEvent::new(
-            now,
-            authority.actor(),
+        let event = authority.did(
             AuditAction::ApiTokenCreated,
-            AuditOutcome::Allowed,
-        )
-        .with_organisation(user.organisation)
-        .with_subject(row.id.to_string());
+            now,
+            Some(user.organisation),
+            Some(row.id),
+        );
         self.audit(event).await?;
         tracing::info!(token = %row.id, user = %user.id, scopes = %row.scopes, "API token issued");
         Ok(NewApiToken {
@@ -201,16 +217,12 @@ impl Corridor {
                 tokens.push(ApiToken::of(row, user, now));
             }
         }
-        let mut event = AuditEvent::new(
-            now,
-            authority.actor(),
-            AuditAction::ApiTokensListed,
-            AuditOutcome::Allowed,
-        );
-        if let TokenAuthority::Admin(who) = authority {
-            event = event.with_organisation(who.organisation);
-        }
-        self.audit(event).await?;
+        let organisation = match authority {
+            TokenAuthority::Admin(who) => Some(who.organisation),
+            TokenAuthority::Operator => None,
+        };
+        self.audit(authority.did(AuditAction::ApiTokensListed, now, organisation, None))
+            .await?;
         Ok(tokens)
     }
 
@@ -248,14 +260,12 @@ impl Corridor {
             return Err(AppError::ApiTokenNotFound(id));
         }
         let revoked = self.store.revoke_api_token(id, now).await?;
-        let event = AuditEvent::new(
-            now,
-            authority.actor(),
+        let event = authority.did(
             AuditAction::ApiTokenRevoked,
-            AuditOutcome::Allowed,
-        )
-        .with_organisation(user.organisation)
-        .with_subject(id.to_string());
+            now,
+            Some(user.organisation),
+            Some(id),
+        );
         self.audit(event).await?;
         tracing::info!(token = %id, revoked, "API token revoked");
         Ok(revoked)

@@ -88,16 +88,31 @@ fn request(username: &str, scopes: &[ApiScope]) -> ApiTokenRequest {
 }
 
 impl Setup {
-    async fn issue(&self, username: &str, scopes: &[ApiScope]) -> NewApiToken {
+    /// A second organisation.
+    async fn partner(&self) -> corridor_core::Organisation {
         self.t
             .corridor
-            .create_api_token(
-                TokenAuthority::Admin(&self.admin),
-                request(username, scopes),
-                t0(),
-            )
+            .create_organisation(&self.admin, OrgName::new("Partner").expect("name"))
+            .await
+            .expect("org")
+    }
+
+    async fn issue(&self, username: &str, scopes: &[ApiScope]) -> NewApiToken {
+        self.try_issue(TokenAuthority::Admin(&self.admin), username, scopes)
             .await
             .expect("issue")
+    }
+
+    async fn try_issue(
+        &self,
+        authority: TokenAuthority<'_>,
+        username: &str,
+        scopes: &[ApiScope],
+    ) -> Result<NewApiToken, AppError> {
+        self.t
+            .corridor
+            .create_api_token(authority, request(username, scopes), t0())
+            .await
     }
 
     async fn login(&self, token: &NewApiToken, now: DateTime<Utc>) -> Result<Principal, AppError> {
@@ -223,11 +238,7 @@ async fn a_token_does_what_its_user_and_its_scopes_both_allow_and_is_audited_as_
 #[tokio::test]
 async fn sharing_through_a_token_needs_the_share_scope_and_refusals_are_audited() {
     let s = setup().await;
-    let partner =
-        s.t.corridor
-            .create_organisation(&s.admin, OrgName::new("Partner").expect("name"))
-            .await
-            .expect("org");
+    let partner = s.partner().await;
     let case =
         s.t.corridor
             .add_case(s.t.organisation, example())
@@ -409,11 +420,7 @@ async fn last_use_is_written_at_most_once_per_interval() {
 #[tokio::test]
 async fn only_administrators_issue_and_only_for_their_organisation() {
     let s = setup().await;
-    let partner =
-        s.t.corridor
-            .create_organisation(&s.admin, OrgName::new("Partner").expect("name"))
-            .await
-            .expect("org");
+    let partner = s.partner().await;
     let partner_admin =
         s.t.corridor
             .create_user(&s.admin, partner.id, "padmin", Role::Admin, PASSWORD, t0())
@@ -422,26 +429,24 @@ async fn only_administrators_issue_and_only_for_their_organisation() {
     let partner_admin = Principal::of(&partner_admin);
     let mine = s.issue("casey", &[ApiScope::CasesRead]).await;
 
-    let refused =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Admin(&partner_admin),
-                request("casey", &[ApiScope::CasesRead]),
-                t0(),
-            )
-            .await;
+    let refused = s
+        .try_issue(
+            TokenAuthority::Admin(&partner_admin),
+            "casey",
+            &[ApiScope::CasesRead],
+        )
+        .await;
     assert!(
         matches!(refused, Err(AppError::NoSuchUser)),
         "another organisation's user"
     );
-    let refused =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Admin(&s.admin),
-                request("nobody", &[ApiScope::CasesRead]),
-                t0(),
-            )
-            .await;
+    let refused = s
+        .try_issue(
+            TokenAuthority::Admin(&s.admin),
+            "nobody",
+            &[ApiScope::CasesRead],
+        )
+        .await;
     assert!(
         matches!(refused, Err(AppError::NoSuchUser)),
         "indistinguishable"
@@ -465,14 +470,13 @@ async fn only_administrators_issue_and_only_for_their_organisation() {
         .await
         .expect("not revoked by the other admin");
 
-    let refused =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Admin(&s.caseworker),
-                request("casey", &[ApiScope::CasesRead]),
-                t0(),
-            )
-            .await;
+    let refused = s
+        .try_issue(
+            TokenAuthority::Admin(&s.caseworker),
+            "casey",
+            &[ApiScope::CasesRead],
+        )
+        .await;
     assert!(matches!(
         refused,
         Err(AppError::Forbidden(Permission::ApiTokenManage))
@@ -491,36 +495,25 @@ async fn only_administrators_issue_and_only_for_their_organisation() {
                 && e.event.actor == Actor::User(partner_admin.user))
     );
 
-    let operator =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Operator,
-                request("padmin", &[ApiScope::CasesRead]),
-                t0(),
-            )
-            .await;
+    let operator = s
+        .try_issue(TokenAuthority::Operator, "padmin", &[ApiScope::CasesRead])
+        .await;
     assert!(
         matches!(operator, Err(AppError::UselessScope(ApiScope::CasesRead))),
         "an administrator's token could do nothing"
     );
-    let useless =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Operator,
-                request("casey", &[ApiScope::CasesRead, ApiScope::CasesShare]),
-                t0(),
-            )
-            .await;
+    let useless = s
+        .try_issue(
+            TokenAuthority::Operator,
+            "casey",
+            &[ApiScope::CasesRead, ApiScope::CasesShare],
+        )
+        .await;
     assert!(matches!(
         useless,
         Err(AppError::UselessScope(ApiScope::CasesShare))
     ));
-    s.t.corridor
-        .create_api_token(
-            TokenAuthority::Operator,
-            request("coord", &[ApiScope::CasesShare]),
-            t0(),
-        )
+    s.try_issue(TokenAuthority::Operator, "coord", &[ApiScope::CasesShare])
         .await
         .expect("the operator issues for anyone");
     let all =
@@ -537,14 +530,9 @@ async fn only_administrators_issue_and_only_for_their_organisation() {
         .set_user_disabled(&s.admin, s.caseworker.user, true)
         .await
         .expect("disable");
-    let refused =
-        s.t.corridor
-            .create_api_token(
-                TokenAuthority::Operator,
-                request("casey", &[ApiScope::CasesRead]),
-                t0(),
-            )
-            .await;
+    let refused = s
+        .try_issue(TokenAuthority::Operator, "casey", &[ApiScope::CasesRead])
+        .await;
     assert!(
         matches!(refused, Err(AppError::Refused(_))),
         "no token for a disabled user"

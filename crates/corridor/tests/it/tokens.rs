@@ -1,17 +1,13 @@
 //! `corridor token create | list | revoke`, through the real binary, and the token used against
 //! the API of a real `corridor serve`, as the README shows with curl.
 
-use std::io::{Read, Write};
-
 use crate::cases::Server;
 use crate::support::{Env, contains_ignoring_case, example_case, files_under};
 
 /// An initialised store with a caseworker `casey`.
 fn with_caseworker() -> Env {
     let env = Env::initialised();
-    let mut command = env.command(&["user", "add", "casey", "--role", "caseworker"]);
-    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
-    let output = env.run_command(command);
+    let output = env.add_user("casey", "caseworker");
     assert!(
         output.status.success(),
         "{}",
@@ -31,23 +27,7 @@ fn create(env: &Env, args: &[&str]) -> (String, String) {
 
 /// A plain HTTP/1.1 request with a bearer token; returns status and body.
 fn call(server: &Server, method: &str, path: &str, token: &str) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(&server.addr).expect("connect");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Length: 0\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-    (status, body.to_owned())
+    server.request(method, path, &format!("Authorization: Bearer {token}\r\n"))
 }
 
 #[test]

@@ -538,35 +538,25 @@ async fn only_a_valid_bearer_token_is_accepted_and_every_refusal_is_alike_and_au
         bodies.windows(2).all(|w| w[0] == w[1]),
         "one answer, whatever the reason"
     );
-    let two = Request::get(format!("{PREFIX}/cases"))
-        .header(header::AUTHORIZATION, format!("Bearer {valid}"))
-        .header(header::AUTHORIZATION, format!("Bearer {valid}"))
-        .body(Body::empty())
-        .expect("request");
+    let bearer = format!("Bearer {valid}");
+    let twice = [
+        (header::AUTHORIZATION, bearer.clone()),
+        (header::AUTHORIZATION, bearer),
+    ];
+    let reply = list_with(&api, &twice).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "one header only");
+    let lower = [(header::AUTHORIZATION, format!("bearer {valid}"))];
+    let reply = list_with(&api, &lower).await;
     assert_eq!(
-        api.send(two).await.status,
-        StatusCode::UNAUTHORIZED,
-        "one header only"
-    );
-    let lower = Request::get(format!("{PREFIX}/cases"))
-        .header(header::AUTHORIZATION, format!("bearer {valid}"))
-        .body(Body::empty())
-        .expect("request");
-    assert_eq!(
-        api.send(lower).await.status,
+        reply.status,
         StatusCode::OK,
         "the scheme is case-insensitive"
     );
 
     // A signed-in browser's session cookie is no key to the API.
-    let cookie = Request::get(format!("{PREFIX}/cases"))
-        .header(
-            header::COOKIE,
-            format!("corridor_session={}", session_token.expose()),
-        )
-        .body(Body::empty())
-        .expect("request");
-    assert_eq!(api.send(cookie).await.status, StatusCode::UNAUTHORIZED);
+    let cookie = format!("corridor_session={}", session_token.expose());
+    let reply = list_with(&api, &[(header::COOKIE, cookie)]).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 
     let log = api.log().await;
     let refused: Vec<_> = log
@@ -601,6 +591,16 @@ async fn only_a_valid_bearer_token_is_accepted_and_every_refusal_is_alike_and_au
                 && e.event.action == AuditAction::CaseListed),
         "the token is the actor"
     );
+}
+
+/// `GET /cases` with exactly these headers.
+async fn list_with(api: &Api, headers: &[(header::HeaderName, String)]) -> Reply {
+    let mut request = Request::get(format!("{PREFIX}/cases"));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    api.send(request.body(Body::empty()).expect("request"))
+        .await
 }
 
 #[tokio::test]
