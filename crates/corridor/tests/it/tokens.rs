@@ -7,12 +7,7 @@ use crate::support::{Env, contains_ignoring_case, example_case, files_under};
 /// An initialised store with a caseworker `casey`.
 fn with_caseworker() -> Env {
     let env = Env::initialised();
-    let output = env.add_user("casey", "caseworker");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(env.add_user("casey", "caseworker").status.success());
     env
 }
 

@@ -193,6 +193,18 @@ impl Api {
         self.send(request.body(body).expect("request")).await
     }
 
+    /// The id of the user called `username`.
+    pub async fn user_id(&self, username: &str) -> corridor_core::UserId {
+        self.corridor
+            .store()
+            .user_by_username(&username.parse().expect("name"))
+            .await
+            .expect("read")
+            .expect("user")
+            .user
+            .id
+    }
+
     /// The audit log, oldest first.
     pub async fn log(&self) -> Vec<corridor_core::AuditEntry> {
         let mut log = self
@@ -459,18 +471,11 @@ async fn only_a_valid_bearer_token_is_accepted_and_every_refusal_is_alike_and_au
         .await
         .expect("revoke");
     let expired = SecretToken::generate(TokenPurpose::Api);
-    let caseworker = api
-        .corridor
-        .store()
-        .user_by_username(&"caseworker".parse().expect("name"))
-        .await
-        .expect("read")
-        .expect("user");
     api.corridor
         .store()
         .create_api_token(&ApiTokenRow {
             id: ApiTokenId::random(),
-            user: caseworker.user.id,
+            user: api.user_id("caseworker").await,
             label: TokenLabel::new("expired").expect("label"),
             scopes: ApiScopes::new([ApiScope::CasesRead]).expect("scopes"),
             digest: expired.digest(),
@@ -482,15 +487,8 @@ async fn only_a_valid_bearer_token_is_accepted_and_every_refusal_is_alike_and_au
         .await
         .expect("expired token");
     let (disabled, _) = api.token_and_id("verifier", &[ApiScope::CasesRead]).await;
-    let verifier = api
-        .corridor
-        .store()
-        .user_by_username(&"verifier".parse().expect("name"))
-        .await
-        .expect("read")
-        .expect("user");
     api.corridor
-        .set_user_disabled(&api.admin, verifier.user.id, true)
+        .set_user_disabled(&api.admin, api.user_id("verifier").await, true)
         .await
         .expect("disable");
 
