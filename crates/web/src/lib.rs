@@ -78,7 +78,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         ));
     Router::new()
         .merge(signed_in)
-        .nest(api::PREFIX, api::router(state.clone()))
+        .nest(api::MOUNT, api::router(state.clone()))
         .route(
             "/login",
             get(pages::login::login_page).post(pages::login::login),

@@ -22,14 +22,14 @@ use axum::Router;
 
 use crate::AppState;
 
-pub use routes::{ApiRoute, Operation, PREFIX, ROUTES};
+pub use routes::{ApiRoute, MOUNT, Operation, PREFIX, ROUTES, VERSION};
 
-/// The API's router, to be nested at [`PREFIX`].
+/// The API's router, to be nested at [`MOUNT`]; its routes are below [`VERSION`].
 pub fn router(state: AppState) -> Router<AppState> {
     ROUTES
         .iter()
         .fold(Router::new(), |router, route| {
-            router.route(route.path, route.endpoint())
+            router.route(&format!("{VERSION}{}", route.path), route.endpoint())
         })
         .route_layer(axum::middleware::from_fn_with_state(
             state,

@@ -67,7 +67,12 @@ impl ApiRoute {
     }
 }
 
-/// Where the API is mounted.
+/// Where the API's router is nested: every path below it, unknown ones included, answers in
+/// the API's JSON.
+pub const MOUNT: &str = "/api";
+/// The version, below [`MOUNT`].
+pub const VERSION: &str = "/v1";
+/// Where the routes of [`ROUTES`] live: [`MOUNT`] then [`VERSION`].
 pub const PREFIX: &str = "/api/v1";
 
 /// Every route of the API. The router is built from this table and nothing else.

@@ -5,7 +5,7 @@
 pub mod audit;
 pub mod case;
 pub mod dashboard;
-pub(crate) mod list;
+pub mod list;
 pub mod login;
 
 use askama::Template;

@@ -15,7 +15,7 @@ use corridor_core::{
 };
 use corridor_crypto::{KdfParams, PasswordParams, SecretToken, TokenPurpose};
 use corridor_store::{ApiTokenRow, AuditFilter, Page, SqliteStore};
-use corridor_web::api::{ApiRoute, Operation, PREFIX, ROUTES};
+use corridor_web::api::{ApiRoute, MOUNT, Operation, PREFIX, ROUTES, VERSION};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -716,10 +716,12 @@ async fn bad_input_gets_its_status_and_a_message_that_never_echoes() {
         assert_eq!(reply.code(), "method_not_allowed");
         assert!(reply.headers.contains_key(header::ALLOW), "{method} {path}");
     }
-    let reply = api.call(Method::GET, "/SECRET", Some(&token), None).await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert_eq!(reply.code(), "not_found");
-    assert!(!reply.text.contains("SECRET"));
+    for path in ["/SECRET", "/cases/", "/", ""] {
+        let reply = api.call(Method::GET, path, Some(&token), None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path:?}");
+        assert_eq!(reply.code(), "not_found", "{path:?}");
+        assert!(!reply.text.contains("SECRET"));
+    }
     let reply = api
         .call(Method::GET, "/cases/%FF%FE", Some(&token), None)
         .await;
@@ -950,11 +952,15 @@ fn the_router_is_built_from_the_route_table_only() {
     for source in sources {
         let routes = source.matches(".route(").count();
         assert!(
-            routes == 0 || source.contains("router.route(route.path, route.endpoint())"),
+            routes == 0
+                || source.contains(
+                    "router.route(&format!(\"{VERSION}{}\", route.path), route.endpoint())"
+                ),
             "a route outside ROUTES"
         );
         assert!(source.matches(".route(").count() <= 1);
     }
+    assert_eq!(format!("{MOUNT}{VERSION}"), PREFIX);
     let lib = include_str!("../../src/lib.rs");
     assert_eq!(
         lib.matches("api::router(").count(),
