@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use corridor_core::{
-    AuditAction, AuditOutcome, OrgId, OrgName, Organisation, Permission, Role, User, UserId,
-    Username,
+    Actor, ApiScopes, ApiTokenId, AuditAction, AuditOutcome, OrgId, OrgName, Organisation,
+    Permission, Role, User, UserId, Username,
 };
 use corridor_crypto::{
     PasswordHash, PasswordParams, PasswordPolicy, RecoveryCode, Zeroizing, generate_recovery_codes,
@@ -99,22 +99,49 @@ impl AccountPolicy {
     }
 }
 
-/// Who a request acts as: the signed-in user, from a valid session.
+/// Who a request acts as: the signed-in user, from a valid session, or the user an API token
+/// acts as, limited to the token's scopes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub user: UserId,
     pub username: Username,
     pub role: Role,
     pub organisation: OrgId,
+    /// Set when the request came with an API token: which one, and the scopes it is limited to.
+    pub token: Option<TokenGrant>,
+}
+
+/// The API token a principal acts through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: ApiTokenId,
+    pub scopes: ApiScopes,
 }
 
 impl Principal {
-    /// Whether the principal's role may do `permission` (default deny).
-    pub fn may(&self, permission: Permission) -> bool {
-        self.role.may(permission)
+    /// The principal of a signed-in user (no token, no scope limit).
+    pub fn of(user: &User) -> Principal {
+        Principal {
+            user: user.id,
+            username: user.username.clone(),
+            role: user.role,
+            organisation: user.organisation,
+            token: None,
+        }
     }
 
-    /// `Ok` if the principal's role may do `permission`, otherwise
+    /// Whether the principal may do `permission` (default deny): the role must allow it and,
+    /// through an API token, one of the token's scopes must cover it
+    /// ([`corridor_core::permitted`], the one check).
+    pub fn may(&self, permission: Permission) -> bool {
+        corridor_core::permitted(
+            self.role,
+            self.token.as_ref().map(|grant| &grant.scopes),
+            permission,
+        )
+    }
+
+    /// `Ok` if the principal may do `permission` (see [`Principal::may`]), otherwise
     /// [`AppError::Forbidden`].
     pub fn require(&self, permission: Permission) -> Result<()> {
         if self.may(permission) {
@@ -125,12 +152,12 @@ impl Principal {
         }
     }
 
-    pub(crate) fn of(user: &User) -> Principal {
-        Principal {
-            user: user.id,
-            username: user.username.clone(),
-            role: user.role,
-            organisation: user.organisation,
+    /// Who the audit log names: the API token when there is one (its row names the user),
+    /// otherwise the user.
+    pub fn actor(&self) -> Actor {
+        match &self.token {
+            Some(grant) => Actor::ApiToken(grant.id.to_string()),
+            None => Actor::User(self.user),
         }
     }
 }

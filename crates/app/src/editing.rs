@@ -12,17 +12,6 @@ use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
 impl Corridor {
-    /// A new case at intake, owned by `who`'s organisation (needs `case_create`).
-    pub async fn add_case_for(&self, who: &Principal, details: CaseDetails) -> Result<CaseId> {
-        self.may_create(who).await?;
-        let id = self
-            .add_case(who.organisation, details.into_input())
-            .await?;
-        self.audit(event(who, AuditAction::CaseCreated, AuditOutcome::Allowed).with_case(id))
-            .await?;
-        Ok(id)
-    }
-
     /// Replaces the editable fields of a case of `who`'s organisation (needs `case_edit`),
     /// if nobody changed it since `seen_version` (its `updated_at` when the editor read it).
     /// Returns the new version. A case of another organisation, shared or not, is not found.

@@ -1,6 +1,6 @@
 use corridor_core::{
-    CaseId, ChainBreak, InputError, OrgId, Permission, ProgramSlug, TransitionError, UserId,
-    UsernameError,
+    ApiScope, ApiScopesError, ApiTokenId, CaseId, ChainBreak, InputError, OrgId, Permission,
+    ProgramSlug, TokenLabelError, TokenLifetimeError, TransitionError, UserId, UsernameError,
 };
 use corridor_crypto::{CryptoError, PasswordPolicyError};
 use corridor_store::StoreError;
@@ -79,6 +79,10 @@ pub enum AppError {
     UsernameTaken,
     #[error("user {0} not found")]
     UserNotFound(UserId),
+    /// No user of that name that the caller may reach (unknown, or of another organisation:
+    /// deliberately indistinguishable).
+    #[error("no such user")]
+    NoSuchUser,
     #[error("organisation {0} not found")]
     OrganisationNotFound(OrgId),
     #[error("the store already has users; the first admin was created before")]
@@ -89,6 +93,20 @@ pub enum AppError {
     Refused(&'static str),
     #[error("internal error: {0}")]
     Internal(&'static str),
+
+    // API tokens.
+    #[error("API token {0} not found")]
+    ApiTokenNotFound(ApiTokenId),
+    #[error("{0}")]
+    TokenLabel(#[from] TokenLabelError),
+    #[error("{0}")]
+    TokenLifetime(#[from] TokenLifetimeError),
+    #[error("{0}")]
+    TokenScopes(#[from] ApiScopesError),
+    /// A scope of a new token would give its user's role nothing (e.g. `cases:share` for a
+    /// caseworker, anything for an administrator).
+    #[error("scope `{0}` gives this user's role no permission")]
+    UselessScope(ApiScope),
 }
 
 impl From<StoreError> for AppError {
@@ -103,6 +121,7 @@ impl From<StoreError> for AppError {
             StoreError::OrganisationNotFound(id) => AppError::OrganisationNotFound(id),
             StoreError::UsersExist => AppError::UsersExist,
             StoreError::PendingLoginGone => AppError::LoginExpired,
+            StoreError::ApiTokenNotFound(id) => AppError::ApiTokenNotFound(id),
             other => AppError::Store(other),
         }
     }

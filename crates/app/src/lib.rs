@@ -5,6 +5,7 @@
 //! the in-memory name index built from the opened names.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod backup;
 mod cases;
@@ -30,7 +31,10 @@ use corridor_crypto::{KdfParams, RootKey};
 use corridor_screen::NameIndex;
 use corridor_store::Store;
 
-pub use accounts::{AccountPolicy, Principal, RecoveryCodes, SessionPolicy, ThrottlePolicy};
+pub use accounts::{
+    AccountPolicy, Principal, RecoveryCodes, SessionPolicy, ThrottlePolicy, TokenGrant,
+};
+pub use api_tokens::{ApiToken, ApiTokenRequest, NewApiToken, TokenAuthority};
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};

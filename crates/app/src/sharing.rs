@@ -56,13 +56,7 @@ impl Corridor {
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let (permission, granted, _) = grant_rules(kind);
-        if let Err(error) = actor.require(permission) {
-            return self.refused(actor, granted, Some(case), error).await;
-        }
-        let owner = match self.owned_by_actor(actor, case).await {
-            Ok(owner) => owner,
-            Err(error) => return self.refused(actor, granted, Some(case), error).await,
-        };
+        let owner = self.may_grant(actor, case, permission, granted).await?;
         if with == owner {
             return Err(AppError::Refused(
                 "a case is always visible to its own organisation",
@@ -105,12 +99,7 @@ impl Corridor {
         kind: GrantKind,
     ) -> Result<bool> {
         let (permission, _, withdrawn) = grant_rules(kind);
-        if let Err(error) = actor.require(permission) {
-            return self.refused(actor, withdrawn, Some(case), error).await;
-        }
-        if let Err(error) = self.owned_by_actor(actor, case).await {
-            return self.refused(actor, withdrawn, Some(case), error).await;
-        }
+        self.may_grant(actor, case, permission, withdrawn).await?;
         let revoked = self.store.unshare_case(case, with, kind).await?;
         tracing::info!(case = %case, with = %with, by = %actor.user, %kind, "case grant withdrawn");
         let event = crate::visibility::event(actor, withdrawn, AuditOutcome::Allowed)
@@ -151,6 +140,27 @@ impl Corridor {
         Ok(self.store.case_shares(case).await?.iter().any(|share| {
             share.organisation == principal.organisation && share.kind == GrantKind::Share
         }))
+    }
+
+    /// The owner of `case` if the actor may grant it (`permission`, and the actor's
+    /// organisation owns it); a refusal is audited as `action`.
+    async fn may_grant(
+        &self,
+        actor: &Principal,
+        case: CaseId,
+        permission: Permission,
+        action: AuditAction,
+    ) -> Result<OrgId> {
+        let checked = match actor.require(permission) {
+            Ok(()) => self.owned_by_actor(actor, case).await,
+            Err(error) => Err(error),
+        };
+        match checked {
+            Err(error @ (AppError::Forbidden(_) | AppError::CaseNotFound(_))) => {
+                self.refused(actor, action, Some(case), error).await
+            }
+            other => other,
+        }
     }
 
     /// The owner of a case, if it is the actor's organisation; otherwise "not found".

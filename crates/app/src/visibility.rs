@@ -4,7 +4,7 @@
 //! existence is not revealed.
 
 use chrono::Utc;
-use corridor_core::{Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Permission};
+use corridor_core::{AuditAction, AuditEvent, AuditOutcome, CaseId, CaseInput, Permission};
 use corridor_store::{CaseFilter, Page};
 
 use crate::accounts::Principal;
@@ -35,10 +35,9 @@ pub(crate) fn narrow(who: &Principal, filter: &CaseFilter, shared: &[CaseId]) ->
     }
 }
 
-/// An audit event for something `who` did.
+/// An audit event for something `who` did (through an API token, the token is the actor).
 pub(crate) fn event(who: &Principal, action: AuditAction, outcome: AuditOutcome) -> AuditEvent {
-    AuditEvent::new(Utc::now(), Actor::User(who.user), action, outcome)
-        .with_organisation(who.organisation)
+    AuditEvent::new(Utc::now(), who.actor(), action, outcome).with_organisation(who.organisation)
 }
 
 impl Corridor {
@@ -149,6 +148,18 @@ impl Corridor {
         self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
             .await?;
         Ok(case)
+    }
+}
+
+impl Corridor {
+    /// Adds a case to `who`'s organisation (needs `case_create`): validated against the
+    /// programs, sealed and stored in one transaction, and audited.
+    pub async fn add_case_for(&self, who: &Principal, input: CaseInput) -> Result<CaseId> {
+        self.may_create(who).await?;
+        let id = self.add_case(who.organisation, input).await?;
+        self.audit(event(who, AuditAction::CaseCreated, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(id)
     }
 }
 

@@ -70,6 +70,10 @@ string_enum! {
         BackupRestored => "backup_restored", "Backup restored",
         ApiTokenCreated => "api_token_created", "API token created",
         ApiTokenRevoked => "api_token_revoked", "API token revoked",
+        ApiTokensListed => "api_tokens_listed", "API tokens listed",
+        /// A request to the API whose token was missing, malformed, unknown, revoked or
+        /// expired, or whose user is disabled. Never records the token's text.
+        ApiTokenRefused => "api_token_refused", "API token refused",
         AccessDenied => "access_denied", "Access denied",
         PublicIntake => "public_intake", "Public intake",
     }

@@ -1,5 +1,5 @@
-//! The one macro that gives every closed set of values the same shape: serde as snake_case,
-//! `ALL`, `NAMES`, `as_str`, `label`, `FromStr` and `Display`.
+//! The one macro that gives every closed set of values the same shape: serde by the machine
+//! spelling, `ALL`, `NAMES`, `as_str`, `label`, `FromStr` and `Display`.
 
 /// A string did not name any value of a closed set. The message lists the accepted values and
 /// never repeats the input.
@@ -22,8 +22,9 @@ pub struct UnknownValue {
 /// }
 /// ```
 ///
-/// The `"red"` spelling must equal serde's `snake_case` rename of the variant; a unit test checks
-/// this for every enum in the crate.
+/// The `"red"` spelling is the one spelling everywhere: `as_str`, `FromStr`, `Display` and serde
+/// (each variant is renamed to it). Spellings are snake_case, except where a format outside
+/// Corridor sets them (API scopes are `cases:read`); a unit test checks every enum in the crate.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -39,9 +40,8 @@ macro_rules! string_enum {
             Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize,
         )]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* $variant ),+
+            $( $(#[$vmeta])* #[serde(rename = $s)] $variant ),+
         }
 
         impl $name {

@@ -87,6 +87,12 @@ id_type!(
     UserId,
     "user id"
 );
+id_type!(
+    /// Identifies an API token (never its secret: the id is what lists, logs and the audit log
+    /// show).
+    ApiTokenId,
+    "API token id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -72,6 +72,37 @@ impl InputError {
     }
 }
 
+/// Parses a JSON document into `T` (a case document, an API request body). Errors name the
+/// field path and never repeat the input; trailing characters are refused.
+pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, InputError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| InputError::from_json(serde_error::render_path(err.path()), err.inner()))?;
+    deserializer
+        .end()
+        .map_err(|err| InputError::from_json(String::new(), &err))?;
+    Ok(value)
+}
+
+/// Deserialises `T` from any serde deserializer (a URL query string, say), with errors that
+/// name the field path and never repeat the input, as [`parse_json`]'s do.
+pub fn deserialize_described<'de, D, T>(deserializer: D) -> Result<T, InputError>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let described = serde_error::describe(
+            serde_error::render_path(err.path()),
+            &err.inner().to_string(),
+        );
+        InputError {
+            field: described.field,
+            reason: described.reason,
+        }
+    })
+}
+
 /// A claim as submitted: a [`Claim`] without its id, which is assigned on creation.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawClaimInput")]
@@ -206,15 +237,7 @@ pub struct CaseInput {
 impl CaseInput {
     /// Parses a case document. Errors name the field and never repeat the input.
     pub fn from_json(json: &str) -> Result<CaseInput, InputError> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let input: CaseInput =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-                InputError::from_json(serde_error::render_path(err.path()), err.inner())
-            })?;
-        deserializer
-            .end()
-            .map_err(|err| InputError::from_json(String::new(), &err))?;
-        Ok(input)
+        parse_json(json)
     }
 
     /// The case, created at `now`, with fresh claim ids.
@@ -272,6 +295,34 @@ mod tests {
         assert_eq!(case.created_at, case.updated_at);
         let groups = case.claim_groups();
         assert!(groups.iter().any(|g| g.contradicted && g.claims.len() == 2));
+    }
+
+    #[test]
+    fn any_deserializer_gets_field_paths_without_echo() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Query {
+            #[allow(dead_code)]
+            stage: Stage,
+        }
+        let pairs = |k: &'static str, v: &'static str| {
+            serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(
+                [(k, v)].into_iter(),
+            )
+        };
+        let err = deserialize_described::<_, Query>(pairs("stage", "SECRET")).unwrap_err();
+        assert_eq!(err.field, "stage");
+        assert!(
+            err.reason
+                .starts_with("unknown value; expected one of: intake"),
+            "{err}"
+        );
+        let err = deserialize_described::<_, Query>(pairs("SECRET", "x")).unwrap_err();
+        assert!(err.reason.starts_with("unknown field"), "{err}");
+        assert!(!err.to_string().contains("SECRET"));
+        assert!(deserialize_described::<_, Query>(pairs("stage", "intake")).is_ok());
+        let err = parse_json::<Query>(r#"{"stage": 7}"#).unwrap_err();
+        assert_eq!(err.field, "stage");
     }
 
     #[test]

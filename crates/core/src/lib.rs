@@ -14,6 +14,7 @@ mod serde_error;
 mod text;
 
 pub mod access;
+pub mod api_token;
 pub mod audit;
 pub mod case;
 pub mod claim;
@@ -30,6 +31,10 @@ pub mod us_status;
 pub mod workflow;
 
 pub use access::{GrantKind, PERMISSIONS, Permission, Role, User, Username, UsernameError};
+pub use api_token::{
+    ApiScope, ApiScopes, ApiScopesError, SCOPES, TokenLabel, TokenLabelError, TokenLifetime,
+    TokenLifetimeError, TokenStatus, permitted,
+};
 pub use audit::{
     Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,
     BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
@@ -42,8 +47,8 @@ pub use claim::{
 pub use date::{DateError, PartialDate, Precision, parse_full_date};
 pub use details::CaseDetails;
 pub use enums::UnknownValue;
-pub use ids::{CaseId, ClaimId, IdError, OrgId, UserId};
-pub use input::{CaseInput, ClaimInput, InputError};
+pub use ids::{ApiTokenId, CaseId, ClaimId, IdError, OrgId, UserId};
+pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};
 pub use person::{
     CanadianStatus, Contact, CountryCode, CountryCodeError, FamilyLink, FamilyLinkError, Gender,

@@ -69,6 +69,9 @@ pub enum Command {
     /// Check and read the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Issue, list and revoke API tokens as the operator.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +165,34 @@ pub enum UserCommand {
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token that acts as USER, limited to the scopes. Prints the token on stdout, once:
+    /// it is not stored and cannot be shown again.
+    Create {
+        /// The user the token acts as.
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// What the token may be used for (repeat for several): cases:read, cases:write,
+        /// cases:share.
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<String>,
+        /// What the token is for (plain text, stored as is: name a purpose, never a person).
+        #[arg(long)]
+        label: String,
+        /// Days until the token expires (1 to 365).
+        #[arg(long, default_value_t = corridor_core::api_token::DEFAULT_TOKEN_DAYS)]
+        days: u16,
+    },
+    /// List every organisation's tokens (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token at once. Revoking a revoked token changes nothing.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,8 @@ use corridor_store::{AuditFilter, CaseFilter, Page};
 
 use crate::Failure;
 use crate::cli::{
-    AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs, UserCommand,
+    AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs, TokenCommand,
+    UserCommand,
 };
 use crate::datadir;
 use crate::output::out;
@@ -253,6 +254,93 @@ pub async fn user(global: &Global, command: UserCommand) -> Result<(), Failure> 
                 role.label(),
                 user.id
             )
+        }
+    }
+}
+
+pub async fn token(global: &Global, command: TokenCommand) -> Result<(), Failure> {
+    use corridor_app::{ApiTokenRequest, TokenAuthority};
+    use corridor_core::{ApiScope, ApiScopes, TokenLabel, TokenLifetime};
+    let now = chrono::Utc::now();
+    match command {
+        TokenCommand::Create {
+            user,
+            scopes,
+            label,
+            days,
+        } => {
+            // Everything is checked before the store is opened.
+            let request = ApiTokenRequest {
+                username: user
+                    .parse()
+                    .map_err(|e| Failure::usage(format!("--user: {e}")))?,
+                scopes: scopes
+                    .iter()
+                    .map(|s| s.parse::<ApiScope>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| Failure::usage(format!("--scope: {e}")))
+                    .and_then(|s| {
+                        ApiScopes::new(s).map_err(|e| Failure::usage(format!("--scope: {e}")))
+                    })?,
+                label: TokenLabel::new(&label)
+                    .map_err(|e| Failure::usage(format!("--label: {e}")))?,
+                lifetime: TokenLifetime::days(days)
+                    .map_err(|e| Failure::usage(format!("--days: {e}")))?,
+            };
+            let corridor = unseal(global).await?;
+            let created = corridor
+                .create_api_token(TokenAuthority::Operator, request, now)
+                .await;
+            corridor.close().await;
+            let created = created?;
+            let token = &created.token;
+            eprintln!(
+                "API token {} for {} ({}), expires {}. It is shown once, below: keep it secret.",
+                token.id,
+                token.username,
+                token.scopes,
+                token.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            out!("{}", created.expose_secret())
+        }
+        TokenCommand::List { json } => {
+            let corridor = unseal(global).await?;
+            let tokens = corridor.api_tokens(TokenAuthority::Operator, now).await;
+            corridor.close().await;
+            let tokens = tokens?;
+            if json {
+                return print_json(&tokens);
+            }
+            for t in &tokens {
+                out!(
+                    "{}  {:<8} {:<16} {:<24} expires {}  last used {}  {}",
+                    t.id,
+                    t.status.as_str(),
+                    t.username.as_str(),
+                    t.scopes.to_string(),
+                    t.expires_at.format("%Y-%m-%d"),
+                    t.last_used_at
+                        .map_or("never".to_owned(), |at| at.format("%Y-%m-%d").to_string()),
+                    t.label
+                )?;
+            }
+            eprintln!("{} tokens", tokens.len());
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            let id = id.parse().map_err(|_| {
+                Failure::usage("token id: not a valid token id (a UUID, as listed)")
+            })?;
+            let corridor = unseal(global).await?;
+            let revoked = corridor
+                .revoke_api_token(TokenAuthority::Operator, id, now)
+                .await;
+            corridor.close().await;
+            if revoked? {
+                out!("revoked {id}")
+            } else {
+                out!("{id} was already revoked")
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => commands::demo(global, args).await,
             Command::User(command) => commands::user(global, command).await,
             Command::Audit(command) => commands::audit(global, command).await,
+            Command::Token(command) => commands::token(global, command).await,
         }
     });
     match result {

@@ -94,14 +94,15 @@ pub struct TotpEnrolment<'a> {
     pub session: &'a SessionRow,
 }
 
-/// What a backup keeps of accounts: users with their credentials, recovery codes, and case
-/// shares. Sessions, pending logins and login attempts are transient and left out: a restored
-/// store starts with nobody signed in.
+/// What a backup keeps of accounts: users with their credentials, recovery codes, case shares
+/// and API tokens (their digests, revoked ones too). Sessions, pending logins and login attempts
+/// are transient and left out: a restored store starts with nobody signed in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccountSnapshot {
     pub users: Vec<UserRecord>,
     pub recovery_codes: Vec<RecoveryCodeRow>,
     pub case_shares: Vec<CaseShare>,
+    pub api_tokens: Vec<crate::ApiTokenRow>,
 }
 
 /// Users, their credentials, sessions, login attempts and case shares.
@@ -229,7 +230,8 @@ pub trait AccountStore: Send + Sync + 'static {
 
 /// Expands `impl AccountStore for $store` over the engine `$db`, and the module
 /// `account_sql` whose `read_snapshot` and `load_snapshot` the snapshot code of
-/// `impl_sql_store!` calls, so that backups carry accounts in the same transaction.
+/// `impl_sql_store!` calls, so that backups carry accounts (API tokens included, through
+/// `impl_api_token_store!`'s `api_token_sql`) in the same transaction.
 macro_rules! impl_account_store {
     ($store:ty, $db:ty) => {
         mod account_sql {
@@ -499,7 +501,8 @@ macro_rules! impl_account_store {
                 .iter()
                 .map(share_from_row)
                 .collect::<Result<Vec<_>>>()?;
-                Ok(AccountSnapshot { users, recovery_codes, case_shares })
+                let api_tokens = super::api_token_sql::read_all(&mut *conn).await?;
+                Ok(AccountSnapshot { users, recovery_codes, case_shares, api_tokens })
             }
 
             /// Loads accounts from a backup, inside the restore's transaction, after the
@@ -523,6 +526,9 @@ macro_rules! impl_account_store {
                     .bind(share.kind.as_str())
                     .execute(&mut **tx)
                     .await?;
+                }
+                for token in &snapshot.api_tokens {
+                    super::api_token_sql::insert(tx, token).await?;
                 }
                 Ok(())
             }

@@ -1,4 +1,4 @@
-use corridor_core::{CaseId, OrgId, Stage, UserId};
+use corridor_core::{ApiTokenId, CaseId, OrgId, Stage, UserId};
 
 /// Store errors. None of them carries a value read from or written to a sealed column.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,8 @@ pub enum StoreError {
     TotpConflict(UserId),
     #[error("the pending login no longer exists: it was used, cancelled or cleared")]
     PendingLoginGone,
+    #[error("API token {0} not found")]
+    ApiTokenNotFound(ApiTokenId),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

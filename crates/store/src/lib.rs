@@ -8,6 +8,7 @@
 //! transaction.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod error;
 mod meta;
@@ -20,6 +21,7 @@ pub use accounts::{
     AccountSnapshot, AccountStore, CaseShare, LoginAttempt, PendingLoginRow, RecoveryCodeRow,
     SessionRow, TotpEnrolment, UserRecord,
 };
+pub use api_tokens::{ApiTokenRow, ApiTokenStore};
 pub use audit::{AuditStore, SealHead};
 pub use error::{Result, StoreError};
 pub use model::{
@@ -55,11 +57,11 @@ pub struct UpcomingHearing {
 }
 
 /// The one storage interface: every part of it, as one object. Implementations must pass the
-/// conformance suite. The parts live in their own traits (cases here; accounts and audit in
-/// their modules) so that each can be read and grown on its own.
-pub trait Store: CaseStore + AccountStore + AuditStore {}
+/// conformance suite. The parts live in their own traits (cases here; accounts, API tokens and
+/// audit in their modules) so that each can be read and grown on its own.
+pub trait Store: CaseStore + AccountStore + ApiTokenStore + AuditStore {}
 
-impl<T: CaseStore + AccountStore + AuditStore> Store for T {}
+impl<T: CaseStore + AccountStore + ApiTokenStore + AuditStore> Store for T {}
 
 /// Keys, organisations and cases.
 #[async_trait]

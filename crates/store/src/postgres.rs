@@ -103,3 +103,4 @@ impl PostgresStore {
 crate::shared::impl_sql_store!(PostgresStore, sqlx::Postgres, Backend::Postgres);
 crate::audit::impl_audit_store!(PostgresStore, sqlx::Postgres);
 crate::accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
+crate::api_tokens::impl_api_token_store!(PostgresStore, sqlx::Postgres);

@@ -2,6 +2,7 @@
 //! sign-in with a password and TOTP, default-deny authorisation and an audit trail. Off
 //! loopback it is served only behind a TLS-terminating proxy, never as plain HTTP.
 
+pub mod api;
 pub mod auth;
 pub mod i18n;
 mod pages;
@@ -101,6 +102,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         ));
     Router::new()
         .merge(signed_in)
+        .nest(api::MOUNT, api::router(state.clone()))
         .route(
             "/login",
             get(pages::login::login_page).post(pages::login::login),

@@ -1092,12 +1092,7 @@ async fn only_user_managers_manage_users_and_input_is_validated() {
         let err = attempt.expect_err("another organisation's user");
         assert!(matches!(err, AppError::UserNotFound(_)), "{err}");
     }
-    let sponsor_principal = Principal {
-        user: sponsor.id,
-        username: sponsor.username.clone(),
-        role: sponsor.role,
-        organisation: sponsor.organisation,
-    };
+    let sponsor_principal = Principal::of(&sponsor);
     assert!(matches!(
         sponsor_principal.require(Permission::CaseRead),
         Err(AppError::Forbidden(Permission::CaseRead))

@@ -75,7 +75,10 @@ async fn intake_creates_a_case_of_the_users_organisation_at_intake() {
     let w = world().await;
     let id =
         w.t.corridor
-            .add_case_for(&w.caseworker, details_named("Зиновия Интейкова"))
+            .add_case_for(
+                &w.caseworker,
+                details_named("Зиновия Интейкова").into_input(),
+            )
             .await
             .expect("intake");
     let case = live(&w, id).await;
@@ -90,7 +93,7 @@ async fn intake_creates_a_case_of_the_users_organisation_at_intake() {
 
     let err =
         w.t.corridor
-            .add_case_for(&w.verifier, details_named("Never Stored"))
+            .add_case_for(&w.verifier, details_named("Never Stored").into_input())
             .await
             .expect_err("a verifier does not create cases");
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");

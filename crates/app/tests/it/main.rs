@@ -2,6 +2,7 @@
 //! workflow. (The store's own behaviour is covered by its conformance suite.)
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod cases;
 mod editing;

@@ -110,7 +110,7 @@ impl TestCorridor {
             )
             .await
             .expect("admin");
-        principal(user)
+        corridor_app::Principal::of(&user)
     }
 
     /// A new organisation, stored.
@@ -146,16 +146,7 @@ impl TestCorridor {
                 .create_user_as_operator(org, name, role, MEMBER_PASSWORD, now)
                 .await
         };
-        principal(user.expect("user"))
-    }
-}
-
-fn principal(user: corridor_core::User) -> corridor_app::Principal {
-    corridor_app::Principal {
-        user: user.id,
-        username: user.username,
-        role: user.role,
-        organisation: user.organisation,
+        corridor_app::Principal::of(&user.expect("user"))
     }
 }
 

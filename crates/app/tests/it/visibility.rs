@@ -21,12 +21,7 @@ async fn member(
         .create_user(admin, org, name, role, PASSWORD, Utc::now())
         .await
         .expect("user");
-    Principal {
-        user: user.id,
-        username: user.username,
-        role,
-        organisation: org,
-    }
+    Principal::of(&user)
 }
 
 #[tokio::test]
@@ -37,12 +32,7 @@ async fn a_user_sees_own_and_shared_cases_only() {
         .create_first_admin(t.organisation, "admin", PASSWORD, Utc::now())
         .await
         .expect("admin");
-    let admin = Principal {
-        user: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        organisation: t.organisation,
-    };
+    let admin = Principal::of(&admin);
     let partner = Organisation {
         id: OrgId::random(),
         name: OrgName::new("Partner").expect("name"),

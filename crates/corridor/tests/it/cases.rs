@@ -250,10 +250,15 @@ impl Server {
 
     /// A plain HTTP/1.1 GET; returns status and body.
     pub fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path, "")
+    }
+
+    /// A plain HTTP/1.1 request without a body; `headers` are extra `Name: value\r\n` lines.
+    pub fn request(&self, method: &str, path: &str, headers: &str) -> (u16, String) {
         let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{headers}Connection: close\r\n\r\n",
             self.addr
         )
         .expect("write");
@@ -317,9 +322,7 @@ fn init_creates_the_first_admin_who_still_has_to_enrol() {
 #[test]
 fn the_operator_adds_users_and_bad_roles_or_passwords_are_refused() {
     let env = Env::initialised();
-    let mut command = env.command(&["user", "add", "casey", "--role", "caseworker"]);
-    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
-    let output = env.run_command(command);
+    let output = env.add_user("casey", "caseworker");
     assert!(
         output.status.success(),
         "{}",
@@ -329,14 +332,10 @@ fn the_operator_adds_users_and_bad_roles_or_passwords_are_refused() {
     let audit = env.ok(&["audit", "list", "--json"]);
     assert!(audit.contains("user_created"), "{audit}");
 
-    let mut command = env.command(&["user", "add", "casey", "--role", "caseworker"]);
-    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
-    let output = env.run_command(command);
+    let output = env.add_user("casey", "caseworker");
     assert_eq!(output.status.code(), Some(1), "the username is taken");
 
-    let mut command = env.command(&["user", "add", "rolf", "--role", "superuser"]);
-    command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
-    let output = env.run_command(command);
+    let output = env.add_user("rolf", "superuser");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--role"));
 

@@ -6,3 +6,4 @@ mod bad_input;
 mod canary;
 mod cases;
 mod support;
+mod tokens;

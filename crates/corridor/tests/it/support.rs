@@ -88,6 +88,13 @@ impl Env {
         String::from_utf8(output.stderr).expect("utf-8 stderr")
     }
 
+    /// Runs `user add NAME --role ROLE` with a valid password.
+    pub fn add_user(&self, name: &str, role: &str) -> Output {
+        let mut command = self.command(&["user", "add", name, "--role", role]);
+        command.env("CORRIDOR_USER_PASSWORD", "a long enough password");
+        self.run_command(command)
+    }
+
     /// Writes a file in the test's temporary directory (outside the data directory).
     pub fn file(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.dir.path().join(name);

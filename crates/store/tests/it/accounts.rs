@@ -22,7 +22,7 @@ fn password_hash() -> PasswordHash {
     .expect("hash")
 }
 
-fn user_record(organisation: OrgId, username: &str, role: Role) -> UserRecord {
+pub(crate) fn user_record(organisation: OrgId, username: &str, role: Role) -> UserRecord {
     UserRecord {
         user: User {
             id: UserId::random(),
@@ -40,7 +40,7 @@ fn user_record(organisation: OrgId, username: &str, role: Role) -> UserRecord {
 }
 
 /// An organisation and a user in it, stored.
-async fn org_and_user(store: &dyn Store, username: &str) -> (OrgId, UserRecord) {
+pub(crate) async fn org_and_user(store: &dyn Store, username: &str) -> (OrgId, UserRecord) {
     let org = organisation(&format!("Org of {username}"));
     store.insert_organisation(&org).await.expect("org");
     let record = user_record(org.id, username, Role::Caseworker);

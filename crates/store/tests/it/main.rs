@@ -2,6 +2,7 @@
 //! PostgreSQL when `CORRIDOR_TEST_PG_URL` is set, plus each engine's own checks.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod conformance;
 mod postgres;
@@ -11,6 +12,7 @@ mod support;
 /// Every conformance check, whichever file it lives in.
 mod checks {
     pub use crate::accounts::*;
+    pub use crate::api_tokens::*;
     pub use crate::audit::*;
     pub use crate::conformance::*;
 }
@@ -66,6 +68,14 @@ conformance_suite!(
     login_failures_are_counted_per_key_until_a_success,
     cases_are_shared_with_organisations_until_unshared_or_purged,
     snapshots_carry_accounts_but_not_sessions,
+    // api_tokens.rs
+    api_tokens_round_trip_and_are_found_by_digest,
+    api_tokens_are_listed_per_user_and_per_organisation,
+    revoking_an_api_token_is_idempotent_and_unknown_tokens_are_named,
+    touching_an_api_token_records_its_last_use,
+    api_tokens_of_a_disabled_user_are_returned_as_they_are,
+    snapshots_carry_api_tokens,
+    // audit.rs
     audit_entries_round_trip_exactly,
     invalid_audit_events_are_refused_without_a_trace,
     audit_filters_narrow_newest_first,

@@ -111,7 +111,7 @@ pub async fn create_case(
     };
     match state
         .corridor
-        .add_case_for(&signed_in.principal, details)
+        .add_case_for(&signed_in.principal, details.into_input())
         .await
     {
         Ok(id) => Redirect::to(&format!("/cases/{id}")).into_response(),

@@ -15,12 +15,12 @@ use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
 
-const PAGE_SIZE: u32 = 50;
+pub(crate) const PAGE_SIZE: u32 = 50;
 /// The most hits a name search returns (it is a finding aid, not a report).
-const SEARCH_LIMIT: usize = 200;
+pub(crate) const SEARCH_LIMIT: usize = 200;
 
 /// The orders offered, with their query-string value and label key.
-const ORDERS: &[(CaseOrder, &str, &str)] = &[
+pub(crate) const ORDERS: &[(CaseOrder, &str, &str)] = &[
     (CaseOrder::Newest, "newest", "cases.order.newest"),
     (CaseOrder::Oldest, "oldest", "cases.order.oldest"),
     (CaseOrder::RemovalSoonest, "removal", "cases.order.removal"),

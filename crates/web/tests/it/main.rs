@@ -3,8 +3,10 @@
 //! needed); then the same application in headless Chromium.
 
 mod admin;
+mod api;
 mod browser;
 mod forms;
+mod openapi;
 mod pages;
 mod referrals;
 mod site;

@@ -49,12 +49,7 @@ impl App {
             .create_first_admin(organisation.id, "admin", PASSWORD, now)
             .await
             .expect("admin");
-        let admin = corridor_app::Principal {
-            user: admin.id,
-            username: admin.username.clone(),
-            role: admin.role,
-            organisation: admin.organisation,
-        };
+        let admin = corridor_app::Principal::of(&admin);
         corridor
             .create_user(
                 &admin,
