@@ -4,6 +4,7 @@
 //! workflow stage are kept as they are by an edit.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
 
 use crate::case::Case;
 use crate::date::PartialDate;
@@ -11,7 +12,7 @@ use crate::input::CaseInput;
 use crate::person::{Contact, CountryCode, Gender, LanguageCode, NameSet, Person};
 use crate::program::ProgramSlug;
 use crate::risk::{MilitaryStatus, PublicProfile, RussiaRisk, WantedStatus};
-use crate::text::{self, TextError};
+use crate::text::{self, Text, TextError};
 use crate::us_status::{ANumber, Custody, ProceedingsStage, UsStatus};
 use crate::workflow::Stage;
 
@@ -29,8 +30,11 @@ pub fn optional_text(text: &str, max: usize, multiline: bool) -> Result<Option<S
     text::clean(text, max, multiline).map(Some)
 }
 
-/// The editable fields of a case, each already valid.
-#[derive(Clone, PartialEq, Eq)]
+/// The editable fields of a case, each already valid. As JSON (the API's edit), every field but
+/// `program` and `names` may be left out (unknown or empty), unknown fields are refused, and
+/// errors name the field without repeating its value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawCaseDetails")]
 pub struct CaseDetails {
     pub program: ProgramSlug,
     pub names: NameSet,
@@ -49,6 +53,75 @@ pub struct CaseDetails {
     pub military: MilitaryStatus,
     pub public_profile: PublicProfile,
     pub notes: Option<String>,
+}
+
+/// The JSON shape of [`CaseDetails`]: free text checked as it is read, so an error's path
+/// points at the field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCaseDetails {
+    program: ProgramSlug,
+    names: NameSet,
+    #[serde(default)]
+    birth_date: Option<PartialDate>,
+    #[serde(default)]
+    gender: Gender,
+    #[serde(default)]
+    nationalities: Vec<CountryCode>,
+    #[serde(default)]
+    languages: Vec<LanguageCode>,
+    #[serde(default)]
+    contact: Option<Contact>,
+    #[serde(default)]
+    a_number: Option<ANumber>,
+    #[serde(default)]
+    custody: Custody,
+    #[serde(default)]
+    detention_facility: Option<Text<MAX_SHORT_TEXT_CHARS, false>>,
+    #[serde(default)]
+    proceedings: ProceedingsStage,
+    #[serde(
+        default,
+        deserialize_with = "crate::date::full_date::option::deserialize"
+    )]
+    final_order_date: Option<NaiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "crate::date::full_date::option::deserialize"
+    )]
+    scheduled_removal: Option<NaiveDate>,
+    #[serde(default)]
+    wanted: WantedStatus,
+    #[serde(default)]
+    military: MilitaryStatus,
+    #[serde(default)]
+    public_profile: PublicProfile,
+    #[serde(default)]
+    notes: Option<Text<MAX_NOTES_CHARS, true>>,
+}
+
+impl From<RawCaseDetails> for CaseDetails {
+    fn from(raw: RawCaseDetails) -> Self {
+        CaseDetails {
+            program: raw.program,
+            names: raw.names,
+            birth_date: raw.birth_date,
+            gender: raw.gender,
+            nationalities: raw.nationalities,
+            languages: raw.languages,
+            contact: raw.contact,
+            a_number: raw.a_number,
+            custody: raw.custody,
+            detention_facility: raw.detention_facility.map(|t| t.0),
+            proceedings: raw.proceedings,
+            final_order_date: raw.final_order_date,
+            scheduled_removal: raw.scheduled_removal,
+            wanted: raw.wanted,
+            military: raw.military,
+            public_profile: raw.public_profile,
+            notes: raw.notes.map(|t| t.0),
+        }
+    }
 }
 
 impl CaseDetails {
@@ -209,6 +282,29 @@ mod tests {
         assert!(input.us_status.hearings.is_empty());
         let case = input.into_case(CaseId::random(), OrgId::random(), Utc::now());
         assert!(CaseDetails::of(&case) == details);
+    }
+
+    #[test]
+    fn details_parse_from_json_naming_the_faulty_field() {
+        let json = r#"{"program": "ca-public-policy-2026",
+            "names": [{"text": "Агафья Джейсонова", "kind": "native"}],
+            "custody": "bond", "scheduled_removal": "2027-01-31", "notes": "two\nlines"}"#;
+        let details: CaseDetails = crate::input::parse_json(json).expect("valid");
+        assert_eq!(details.custody, Custody::Bond);
+        assert_eq!(details.notes.as_deref(), Some("two\nlines"));
+        for (bad, field) in [
+            (
+                json.replace("2027-01-31", "2027-02-30"),
+                "scheduled_removal",
+            ),
+            (json.replace("\"bond\"", "\"jail\""), "custody"),
+            (json.replace("\"custody\"", "\"costody\""), "costody"),
+            (json.replace("\"two\\nlines\"", "\"\""), "notes"),
+        ] {
+            let err = crate::input::parse_json::<CaseDetails>(&bad).expect_err(field);
+            assert_eq!(err.field, field, "{err}");
+            assert!(!err.to_string().contains("Агафья"), "{err}");
+        }
     }
 
     #[test]

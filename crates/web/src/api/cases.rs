@@ -1,5 +1,6 @@
 //! Cases: the list with the case list page's filters, order and pages; the name search (a POST,
-//! so the name never travels in a URL); one case; a new case from a case document.
+//! so the name never travels in a URL); one case; a new case from a case document; an edit of
+//! a case's editable fields, from the version the client read.
 
 use std::num::NonZeroU32;
 
@@ -7,8 +8,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use corridor_app::{CaseSummary, CaseView, Principal};
-use corridor_core::{CaseId, CaseInput, Custody, OrgId, ProgramSlug, RiskLevel, Stage};
+use corridor_core::{
+    CaseDetails, CaseId, CaseInput, Custody, OrgId, ProgramSlug, RiskLevel, Stage,
+};
 use corridor_store::{CaseFilter, CaseOrder, Page};
 use serde::Deserialize;
 
@@ -190,4 +194,36 @@ pub(super) async fn create(
         Json(Created { id }),
     )
         .into_response())
+}
+
+/// An edit: the editable fields as they should be, and the version (the case's `updated_at`)
+/// they were edited from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CaseUpdate {
+    version: DateTime<Utc>,
+    details: CaseDetails,
+}
+
+/// What an edit did: the case's new version.
+#[derive(serde::Serialize)]
+pub(super) struct Updated {
+    id: CaseId,
+    version: DateTime<Utc>,
+}
+
+/// Replaces the editable fields of a case of the caller's organisation; 409 if it changed since
+/// `version`. Claims, family, hearings and the other lists are kept.
+pub(super) async fn update(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CaseUpdate>,
+) -> Result<Json<Updated>, ApiError> {
+    let id: CaseId = path_id(&id, "id")?;
+    let version = state
+        .corridor
+        .update_case_for(&who, id, body.version, body.details)
+        .await?;
+    Ok(Json(Updated { id, version }))
 }

@@ -33,6 +33,8 @@ pub enum ErrorCode {
     NotFound,
     /// 405: the path exists, the method does not.
     MethodNotAllowed,
+    /// 409: the case changed since the version the edit was made from.
+    Conflict,
     /// 410: the case was purged; only its tombstone remains.
     Purged,
     /// 413: the body is larger than the API accepts.
@@ -56,6 +58,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::Conflict,
         ErrorCode::Purged,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -72,6 +75,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::Purged => StatusCode::GONE,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -106,6 +110,9 @@ impl ErrorCode {
             ErrorCode::Forbidden => "this token or its user may not do this",
             ErrorCode::NotFound => "not found",
             ErrorCode::MethodNotAllowed => "this method is not allowed on this path",
+            ErrorCode::Conflict => {
+                "the case changed since this version; read it again and edit the new version"
+            }
             ErrorCode::Purged => "this case was purged; only its tombstone remains",
             ErrorCode::PayloadTooLarge => "the request body is too large",
             ErrorCode::UnsupportedMediaType => "send the request body as application/json",
@@ -202,6 +209,7 @@ impl From<AppError> for ApiError {
         match error {
             AppError::CaseNotFound(_) => ApiError::no_such_case(),
             AppError::CasePurged(_) => ApiError::new(ErrorCode::Purged),
+            AppError::EditConflict(_) => ApiError::new(ErrorCode::Conflict),
             AppError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
             AppError::Forbidden(permission) => {
                 let message = match ApiScope::covering(permission) {

@@ -288,6 +288,11 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
     let unshare = format!("/cases/{own}/shares/{}", api.other);
     let search = json!({"name": "Pustovoitova", "filters": {"stage": "assessing", "page": 1}});
     let share = json!({ "organisation": api.other });
+    let version = version_of(api, own).await;
+    // The edit keeps the removal date: the dashboard's check below counts it.
+    let mut edit = update_body(&version, "Эдита Правкина");
+    edit["details"]["scheduled_removal"] =
+        json!((Utc::now() + Duration::days(3)).date_naive().to_string());
     #[rustfmt::skip]
     let calls: Vec<Call> = vec![
         (Method::GET, "/cases", "/cases?stage=assessing&order=risk&page=1".into(), r, None, StatusCode::OK),
@@ -303,6 +308,11 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
         (Method::GET, "/cases/{id}", one.clone(), r, None, StatusCode::OK),
         (Method::GET, "/cases/{id}", format!("/cases/{}", CaseId::random()), r, None, StatusCode::NOT_FOUND),
         (Method::GET, "/cases/{id}", "/cases/not-an-id".into(), r, None, StatusCode::BAD_REQUEST),
+        (Method::PUT, "/cases/{id}", one.clone(), w, Some(edit), StatusCode::OK),
+        (Method::PUT, "/cases/{id}", one.clone(), w, Some(update_body(&version, "Stale Edit")), StatusCode::CONFLICT),
+        (Method::PUT, "/cases/{id}", one.clone(), w, Some(json!({"version": version, "details": {"program": "ca-public-policy-2026", "names": [], "custody": "bond"}})), StatusCode::BAD_REQUEST),
+        (Method::PUT, "/cases/{id}", format!("/cases/{}", CaseId::random()), w, Some(update_body(&version, "Nobody")), StatusCode::NOT_FOUND),
+        (Method::PUT, "/cases/{id}", one.clone(), r, Some(update_body(&version, "Read Only")), StatusCode::FORBIDDEN),
         (Method::POST, "/cases/{id}/shares", shares.clone(), s, Some(share.clone()), StatusCode::CREATED),
         (Method::POST, "/cases/{id}/shares", shares.clone(), s, Some(share), StatusCode::OK),
         (Method::POST, "/cases/{id}/shares", shares, s, Some(json!({"organisation": api.organisation})), StatusCode::UNPROCESSABLE_ENTITY),
@@ -340,6 +350,12 @@ async fn every_operation_answers_its_good_path() {
     assert_eq!(search["total"], 2, "both cases carry the example's name");
     let case = good("/cases/{id}", Method::GET);
     assert_eq!(case["person"]["names"][1]["text"], "Iaroslava Pustovoitova");
+    let edited = good("/cases/{id}", Method::PUT);
+    assert!(
+        edited["version"]
+            .as_str()
+            .is_some_and(|v| v > case["updated_at"].as_str().unwrap_or(""))
+    );
     assert_eq!(good("/cases/{id}/shares", Method::POST)["changed"], true);
     assert_eq!(
         good("/cases/{id}/shares/{organisation}", Method::DELETE)["changed"],
@@ -872,7 +888,8 @@ async fn authorisation_matrix_every_route_every_role_every_missing_scope() {
                     if !route.path.contains("{id}") && !is_own {
                         continue;
                     }
-                    let (path, body) = matrix_request(&api, route, case);
+                    let version = version_of(&api, case).await;
+                    let (path, body) = matrix_request(&api, route, case, version);
                     let denials_before = denials(&api, token_id).await;
                     let reply = api
                         .call(route.method.clone(), &path, Some(&token), body.as_ref())
@@ -918,8 +935,33 @@ async fn denials(api: &Api, token: ApiTokenId) -> usize {
         .count()
 }
 
+/// The case's current version (its `updated_at`), for an edit that should go through.
+pub async fn version_of(api: &Api, case: CaseId) -> String {
+    match api.corridor.case(case).await.expect("case") {
+        corridor_app::CaseView::Live(case) => case.updated_at.to_rfc3339(),
+        corridor_app::CaseView::Purged(_) => panic!("purged"),
+    }
+}
+
+/// An edit body: `name` as the only name, from `version`.
+pub fn update_body(version: &str, name: &str) -> Value {
+    json!({
+        "version": version,
+        "details": {
+            "program": "ca-public-policy-2026",
+            "names": [{ "text": name, "kind": "native" }],
+            "custody": "bond"
+        }
+    })
+}
+
 /// A request for `route` that succeeds when allowed: a real case, a valid body.
-fn matrix_request(api: &Api, route: &ApiRoute, case: CaseId) -> (String, Option<Value>) {
+fn matrix_request(
+    api: &Api,
+    route: &ApiRoute,
+    case: CaseId,
+    version: String,
+) -> (String, Option<Value>) {
     let path = route
         .path
         .replace("{id}", &case.to_string())
@@ -928,6 +970,7 @@ fn matrix_request(api: &Api, route: &ApiRoute, case: CaseId) -> (String, Option<
         Operation::CreateCase => Some(example(|_| {})),
         Operation::SearchCases => Some(json!({ "name": "Pustovoitova" })),
         Operation::ShareCase => Some(json!({ "organisation": api.other })),
+        Operation::UpdateCase => Some(update_body(&version, "Matrix Edit")),
         Operation::ListCases
         | Operation::GetCase
         | Operation::UnshareCase
