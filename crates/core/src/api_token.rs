@@ -23,8 +23,10 @@ string_enum! {
         CasesRead => "cases:read", "Read, list and search cases",
         /// Create cases and change their contents.
         CasesWrite => "cases:write", "Create and edit cases",
-        /// Share cases with another organisation, or stop sharing them.
-        CasesShare => "cases:share", "Share cases with other organisations",
+        /// Share cases with another organisation or refer them to a sponsor's, and undo it.
+        CasesShare => "cases:share", "Share and refer cases to other organisations",
+        /// Read the referrals made to the token's organisation (sponsors).
+        ReferralsRead => "referrals:read", "Read referrals",
     }
 }
 
@@ -35,7 +37,8 @@ use Permission::*;
 pub const SCOPES: &[(ApiScope, &[Permission])] = &[
     (ApiScope::CasesRead, &[CaseRead, CaseList, CaseSearch]),
     (ApiScope::CasesWrite, &[CaseCreate, CaseEdit]),
-    (ApiScope::CasesShare, &[CaseShare]),
+    (ApiScope::CasesShare, &[CaseShare, ReferralManage]),
+    (ApiScope::ReferralsRead, &[ReferralRead]),
 ];
 
 impl ApiScope {

@@ -58,7 +58,7 @@ pub use person::{
 pub use program::{
     CatalogError, Pathway, Program, ProgramCatalog, ProgramError, ProgramSlug, ProgramSlugError,
 };
-pub use referral::ReferralView;
+pub use referral::{ReferralView, RelativeInCanada};
 pub use risk::{
     Article, ArticleCode, ArticleError, CriminalCase, CriminalCaseStatus, MaxTerm, MilitaryStatus,
     PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,

@@ -13,8 +13,16 @@ use crate::risk::RiskLevel;
 use crate::us_status::Custody;
 use crate::workflow::Stage;
 
+/// A relative in Canada, as a referral shows them: no name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RelativeInCanada {
+    pub relation: Relation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canadian_status: Option<CanadianStatus>,
+}
+
 /// The fields of a referral.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReferralView {
     pub case: CaseId,
     /// The person's primary name.
@@ -23,7 +31,7 @@ pub struct ReferralView {
     pub stage: Stage,
     pub languages: Vec<LanguageCode>,
     /// Relatives in Canada, by relation and status: what the family exception turns on.
-    pub family_in_canada: Vec<(Relation, Option<CanadianStatus>)>,
+    pub family_in_canada: Vec<RelativeInCanada>,
     pub stca_family_exception: bool,
     pub custody: Custody,
     /// The urgency: a removal date, if one is scheduled.
@@ -46,7 +54,10 @@ impl ReferralView {
                 .family
                 .iter()
                 .filter(|link| link.in_canada())
-                .map(|link| (link.relation(), link.canadian_status()))
+                .map(|link| RelativeInCanada {
+                    relation: link.relation(),
+                    canadian_status: link.canadian_status(),
+                })
                 .collect(),
             stca_family_exception: person.has_stca_family_exception(),
             custody: case.us_status.custody,

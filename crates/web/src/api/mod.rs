@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: the operations of the case pages (list, search, read, create,
-//! share, dashboard) for programs, behind scoped, revocable API tokens.
+//! edit, share, refer, dashboard) and the sponsor's referral pages, behind scoped, revocable API
+//! tokens.
 //!
 //! - Authentication is `Authorization: Bearer <token>` only ([`auth`]); session cookies are not
 //!   accepted, so CSRF does not arise.
@@ -15,6 +16,7 @@ pub mod body;
 mod cases;
 mod dashboard;
 pub mod error;
+mod referrals;
 pub mod routes;
 mod sharing;
 

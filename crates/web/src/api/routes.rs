@@ -6,7 +6,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use corridor_core::Permission;
 
-use super::{cases, dashboard, sharing};
+use super::{cases, dashboard, referrals, sharing};
 use crate::AppState;
 
 /// One operation of the API.
@@ -19,6 +19,10 @@ pub enum Operation {
     UpdateCase,
     ShareCase,
     UnshareCase,
+    ReferCase,
+    WithdrawReferral,
+    ListReferrals,
+    GetReferral,
     GetDashboard,
 }
 
@@ -33,6 +37,10 @@ impl Operation {
             Operation::UpdateCase => "updateCase",
             Operation::ShareCase => "shareCase",
             Operation::UnshareCase => "unshareCase",
+            Operation::ReferCase => "referCase",
+            Operation::WithdrawReferral => "withdrawReferral",
+            Operation::ListReferrals => "listReferrals",
+            Operation::GetReferral => "getReferral",
             Operation::GetDashboard => "getDashboard",
         }
     }
@@ -49,6 +57,10 @@ impl Operation {
             Operation::UpdateCase => on(filter, cases::update),
             Operation::ShareCase => on(filter, sharing::share),
             Operation::UnshareCase => on(filter, sharing::unshare),
+            Operation::ReferCase => on(filter, sharing::refer),
+            Operation::WithdrawReferral => on(filter, sharing::withdraw),
+            Operation::ListReferrals => on(filter, referrals::list),
+            Operation::GetReferral => on(filter, referrals::get),
             Operation::GetDashboard => on(filter, dashboard::get),
         }
     }
@@ -121,6 +133,30 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/cases/{id}/shares/{organisation}",
         operation: Operation::UnshareCase,
         permission: Permission::CaseShare,
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/cases/{id}/referrals",
+        operation: Operation::ReferCase,
+        permission: Permission::ReferralManage,
+    },
+    ApiRoute {
+        method: Method::DELETE,
+        path: "/cases/{id}/referrals/{organisation}",
+        operation: Operation::WithdrawReferral,
+        permission: Permission::ReferralManage,
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/referrals",
+        operation: Operation::ListReferrals,
+        permission: Permission::ReferralRead,
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/referrals/{id}",
+        operation: Operation::GetReferral,
+        permission: Permission::ReferralRead,
     },
     ApiRoute {
         method: Method::GET,

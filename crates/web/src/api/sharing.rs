@@ -1,9 +1,12 @@
-//! Sharing a case with another organisation, and ending it (coordinators, with `cases:share`).
+//! Granting a case to another organisation, and withdrawing it (coordinators, with
+//! `cases:share`): a share (the whole case) or a referral to a sponsor's organisation (only the
+//! referral's fields).
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use corridor_core::{CaseId, OrgId};
+use corridor_app::Principal;
+use corridor_core::{CaseId, GrantKind, OrgId};
 use serde::Deserialize;
 
 use super::auth::Caller;
@@ -32,10 +35,46 @@ pub(super) async fn share(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ShareBody>,
 ) -> Result<(StatusCode, Json<Sharing>), ApiError> {
-    let case_id: CaseId = path_id(&id, "id")?;
+    grant(&state, &who, &id, body.organisation, GrantKind::Share).await
+}
+
+pub(super) async fn unshare(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, organisation)): Path<(String, String)>,
+) -> Result<Json<Sharing>, ApiError> {
+    revoke(&state, &who, &id, &organisation, GrantKind::Share).await
+}
+
+/// 201 when the case is newly referred, 200 when it already was.
+pub(super) async fn refer(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ShareBody>,
+) -> Result<(StatusCode, Json<Sharing>), ApiError> {
+    grant(&state, &who, &id, body.organisation, GrantKind::Referral).await
+}
+
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, organisation)): Path<(String, String)>,
+) -> Result<Json<Sharing>, ApiError> {
+    revoke(&state, &who, &id, &organisation, GrantKind::Referral).await
+}
+
+async fn grant(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    organisation: OrgId,
+    kind: GrantKind,
+) -> Result<(StatusCode, Json<Sharing>), ApiError> {
+    let case_id: CaseId = path_id(id, "id")?;
     let changed = state
         .corridor
-        .share_case(&who, case_id, body.organisation, chrono::Utc::now())
+        .grant(who, case_id, organisation, kind, chrono::Utc::now())
         .await?;
     let status = if changed {
         StatusCode::CREATED
@@ -46,22 +85,24 @@ pub(super) async fn share(
         status,
         Json(Sharing {
             case_id,
-            organisation: body.organisation,
+            organisation,
             changed,
         }),
     ))
 }
 
-pub(super) async fn unshare(
-    State(state): State<AppState>,
-    Caller(who): Caller,
-    Path((id, organisation)): Path<(String, String)>,
+async fn revoke(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    organisation: &str,
+    kind: GrantKind,
 ) -> Result<Json<Sharing>, ApiError> {
-    let case_id: CaseId = path_id(&id, "id")?;
-    let organisation: OrgId = path_id(&organisation, "organisation")?;
+    let case_id: CaseId = path_id(id, "id")?;
+    let organisation: OrgId = path_id(organisation, "organisation")?;
     let changed = state
         .corridor
-        .unshare_case(&who, case_id, organisation)
+        .revoke(who, case_id, organisation, kind)
         .await?;
     Ok(Json(Sharing {
         case_id,

@@ -60,9 +60,9 @@ pub async fn referral(
             let family = referral
                 .family_in_canada
                 .iter()
-                .map(|(relation, status)| {
-                    let relation = t.label("relation", relation.as_str());
-                    match status {
+                .map(|relative| {
+                    let relation = t.label("relation", relative.relation.as_str());
+                    match relative.canadian_status {
                         Some(status) => {
                             format!(
                                 "{relation} ({})",
