@@ -65,6 +65,22 @@ async fn permit(
         .map_err(|error| app_error(&state.t, error))
 }
 
+/// The fields of a form the user may send: the permission is checked (a refusal audited as
+/// `action`) before the body is read.
+async fn permitted_form(
+    state: &AppState,
+    signed_in: &SignedIn,
+    headers: &HeaderMap,
+    body: &[u8],
+    permission: Permission,
+    action: AuditAction,
+) -> Result<Vec<(String, String)>, Box<Response>> {
+    permit(state, signed_in, permission, action)
+        .await
+        .map_err(Box::new)?;
+    form_pairs(&state.t, headers, body)
+}
+
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -164,19 +180,17 @@ pub async fn create_user(
     body: Bytes,
 ) -> Response {
     let t = &state.t;
-    if let Err(refused) = permit(
+    let form = permitted_form(
         &state,
         &signed_in,
+        &headers,
+        &body,
         Permission::UserManage,
         AuditAction::UserCreated,
-    )
-    .await
-    {
-        return refused;
-    }
-    let pairs = match form_pairs(t, &headers, &body) {
+    );
+    let pairs = match form.await {
         Ok(pairs) => pairs,
-        Err(response) => return *response,
+        Err(refused) => return *refused,
     };
     let (username, role_typed) = (field(&pairs, "username"), field(&pairs, "role"));
     let outcome = match (
@@ -234,19 +248,17 @@ pub async fn change_user(
     let Ok(id) = id.parse::<UserId>() else {
         return not_found(State(state.clone())).await;
     };
-    if let Err(refused) = permit(
+    let form = permitted_form(
         &state,
         &signed_in,
+        &headers,
+        &body,
         Permission::UserManage,
         AuditAction::AccessDenied,
-    )
-    .await
-    {
-        return refused;
-    }
-    let pairs = match form_pairs(t, &headers, &body) {
+    );
+    let pairs = match form.await {
         Ok(pairs) => pairs,
-        Err(response) => return *response,
+        Err(refused) => return *refused,
     };
     let who = &signed_in.principal;
     let corridor = &state.corridor;
@@ -328,19 +340,17 @@ pub async fn create_organisation(
     body: Bytes,
 ) -> Response {
     let t = &state.t;
-    if let Err(refused) = permit(
+    let form = permitted_form(
         &state,
         &signed_in,
+        &headers,
+        &body,
         Permission::OrganisationManage,
         AuditAction::OrganisationCreated,
-    )
-    .await
-    {
-        return refused;
-    }
-    let pairs = match form_pairs(t, &headers, &body) {
+    );
+    let pairs = match form.await {
         Ok(pairs) => pairs,
-        Err(response) => return *response,
+        Err(refused) => return *refused,
     };
     let typed = field(&pairs, "name");
     let name = match OrgName::new(typed) {
