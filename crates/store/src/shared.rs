@@ -282,6 +282,76 @@ macro_rules! impl_sql_store {
             Ok(())
         }
 
+        /// Commits when the writes succeeded; otherwise rolls back at once, so that no
+        /// connection goes back to the pool still holding the write lock of a failed write.
+        async fn finish<T>(tx: Tx<'_>, written: Result<T>) -> Result<T> {
+            match written {
+                Ok(value) => {
+                    tx.commit().await?;
+                    Ok(value)
+                }
+                Err(error) => {
+                    tx.rollback().await?;
+                    Err(error)
+                }
+            }
+        }
+
+        /// The writes of `update_case`, in its transaction.
+        async fn update_case_rows(
+            tx: &mut Tx<'_>,
+            record: &CaseRecord,
+            expected_updated_at: DateTime<Utc>,
+        ) -> Result<()> {
+            let c = &record.columns;
+            let s = &record.sealed;
+            let updated = sqlx::query(
+                "UPDATE cases SET program = $1, stage = $2, custody = $3, proceedings = $4, \
+                 risk_level = $5, final_order_date = $6, scheduled_removal_date = $7, \
+                 updated_at = $8, names = $9, person = $10, us_status = $11, \
+                 russia_risk = $12, notes = $13 \
+                 WHERE id = $14 AND organisation_id = $15 AND updated_at = $16",
+            )
+            .bind(c.program.as_str())
+            .bind(c.stage.as_str())
+            .bind(c.custody.as_str())
+            .bind(c.proceedings.as_str())
+            .bind(c.risk_level.as_str())
+            .bind(c.final_order_date)
+            .bind(c.scheduled_removal)
+            .bind(c.updated_at)
+            .bind(s.names.as_bytes())
+            .bind(s.person.as_bytes())
+            .bind(s.us_status.as_bytes())
+            .bind(s.russia_risk.as_bytes())
+            .bind(s.notes.as_ref().map(|n| n.as_bytes()))
+            .bind(c.id.0)
+            .bind(c.organisation.0)
+            .bind(expected_updated_at)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(match read_case(tx, c.id).await? {
+                    None => StoreError::CaseNotFound(c.id),
+                    Some(StoredCase::Purged(_)) => StoreError::CasePurged(c.id),
+                    Some(StoredCase::Live(_)) => StoreError::EditConflict(c.id),
+                });
+            }
+            sqlx::query("UPDATE case_keys SET wrapped_key = $1 WHERE case_id = $2")
+                .bind(record.wrapped_key.as_bytes())
+                .bind(c.id.0)
+                .execute(&mut **tx)
+                .await?;
+            for table in ["claims", "hearings"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
+                    .bind(c.id.0)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            insert_claims_and_hearings(tx, &[record]).await
+        }
+
         async fn insert_tombstone(tx: &mut Tx<'_>, tombstone: &Tombstone) -> Result<()> {
             sqlx::query(
                 "INSERT INTO tombstones (case_id, organisation_id, created_at, purged_at) \
@@ -480,9 +550,8 @@ macro_rules! impl_sql_store {
 
             async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                insert_case_records(&mut tx, &cases.iter().collect::<Vec<_>>()).await?;
-                tx.commit().await?;
-                Ok(())
+                let written = insert_case_records(&mut tx, &cases.iter().collect::<Vec<_>>()).await;
+                finish(tx, written).await
             }
 
             async fn case(&self, id: CaseId) -> Result<Option<StoredCase>> {
@@ -631,27 +700,31 @@ macro_rules! impl_sql_store {
                 at: DateTime<Utc>,
             ) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                let updated = sqlx::query(
-                    "UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4",
-                )
-                .bind(to.as_str())
-                .bind(at)
-                .bind(id.0)
-                .bind(from.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    return Err(match read_case(&mut tx, id).await? {
-                        None => StoreError::CaseNotFound(id),
-                        Some(StoredCase::Purged(_)) => StoreError::CasePurged(id),
-                        Some(StoredCase::Live(_)) => StoreError::StageConflict { id, expected: from },
-                    });
+                let written = async {
+                    let updated = sqlx::query(
+                        "UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4",
+                    )
+                    .bind(to.as_str())
+                    .bind(at)
+                    .bind(id.0)
+                    .bind(from.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated == 0 {
+                        return Err(match read_case(&mut tx, id).await? {
+                            None => StoreError::CaseNotFound(id),
+                            Some(StoredCase::Purged(_)) => StoreError::CasePurged(id),
+                            Some(StoredCase::Live(_)) => {
+                                StoreError::StageConflict { id, expected: from }
+                            }
+                        });
+                    }
+                    let change = StageChange { case_id: id, from, to, at };
+                    insert_stage_change(&mut tx, &change).await
                 }
-                let change = StageChange { case_id: id, from, to, at };
-                insert_stage_change(&mut tx, &change).await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                finish(tx, written).await
             }
 
             async fn update_case(
@@ -659,56 +732,9 @@ macro_rules! impl_sql_store {
                 record: &CaseRecord,
                 expected_updated_at: DateTime<Utc>,
             ) -> Result<()> {
-                let c = &record.columns;
-                let s = &record.sealed;
                 let mut tx = self.pool.begin().await?;
-                let updated = sqlx::query(
-                    "UPDATE cases SET program = $1, stage = $2, custody = $3, proceedings = $4, \
-                     risk_level = $5, final_order_date = $6, scheduled_removal_date = $7, \
-                     updated_at = $8, names = $9, person = $10, us_status = $11, \
-                     russia_risk = $12, notes = $13 \
-                     WHERE id = $14 AND organisation_id = $15 AND updated_at = $16",
-                )
-                .bind(c.program.as_str())
-                .bind(c.stage.as_str())
-                .bind(c.custody.as_str())
-                .bind(c.proceedings.as_str())
-                .bind(c.risk_level.as_str())
-                .bind(c.final_order_date)
-                .bind(c.scheduled_removal)
-                .bind(c.updated_at)
-                .bind(s.names.as_bytes())
-                .bind(s.person.as_bytes())
-                .bind(s.us_status.as_bytes())
-                .bind(s.russia_risk.as_bytes())
-                .bind(s.notes.as_ref().map(|n| n.as_bytes()))
-                .bind(c.id.0)
-                .bind(c.organisation.0)
-                .bind(expected_updated_at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    return Err(match read_case(&mut tx, c.id).await? {
-                        None => StoreError::CaseNotFound(c.id),
-                        Some(StoredCase::Purged(_)) => StoreError::CasePurged(c.id),
-                        Some(StoredCase::Live(_)) => StoreError::EditConflict(c.id),
-                    });
-                }
-                sqlx::query("UPDATE case_keys SET wrapped_key = $1 WHERE case_id = $2")
-                    .bind(record.wrapped_key.as_bytes())
-                    .bind(c.id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                for table in ["claims", "hearings"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
-                        .bind(c.id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                insert_claims_and_hearings(&mut tx, &[record]).await?;
-                tx.commit().await?;
-                Ok(())
+                let written = update_case_rows(&mut tx, record, expected_updated_at).await;
+                finish(tx, written).await
             }
 
             async fn stage_changes(&self, id: CaseId) -> Result<Vec<StageChange>> {
