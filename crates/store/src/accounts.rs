@@ -553,12 +553,15 @@ macro_rules! impl_account_store {
 
             async fn create_first_user(&self, record: &$crate::UserRecord) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                if account_sql::has_users(&mut tx).await? {
-                    return Err($crate::StoreError::UsersExist);
+                let written: $crate::Result<_> = async {
+                    if account_sql::has_users(&mut tx).await? {
+                        return Err($crate::StoreError::UsersExist);
+                    }
+                    account_sql::insert_user(&mut tx, record).await?;
+                    Ok(())
                 }
-                account_sql::insert_user(&mut tx, record).await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn count_users(&self) -> $crate::Result<u64> {
@@ -671,24 +674,27 @@ macro_rules! impl_account_store {
                 secret: &corridor_crypto::Sealed,
             ) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                let updated = sqlx::query(
-                    "UPDATE users SET totp_secret = $1, totp_last_step = NULL \
-                     WHERE id = $2 AND totp_enrolled = FALSE",
-                )
-                .bind(secret.as_bytes())
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    return Err(if account_sql::user_exists(&mut tx, id).await? {
-                        $crate::StoreError::TotpAlreadyEnrolled(id)
-                    } else {
-                        $crate::StoreError::UserNotFound(id)
-                    });
+                let written: $crate::Result<_> = async {
+                    let updated = sqlx::query(
+                        "UPDATE users SET totp_secret = $1, totp_last_step = NULL \
+                         WHERE id = $2 AND totp_enrolled = FALSE",
+                    )
+                    .bind(secret.as_bytes())
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated == 0 {
+                        return Err(if account_sql::user_exists(&mut tx, id).await? {
+                            $crate::StoreError::TotpAlreadyEnrolled(id)
+                        } else {
+                            $crate::StoreError::UserNotFound(id)
+                        });
+                    }
+                    Ok(())
                 }
-                tx.commit().await?;
-                Ok(())
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn complete_totp_enrolment(
@@ -697,33 +703,36 @@ macro_rules! impl_account_store {
             ) -> $crate::Result<()> {
                 let user = enrolment.session.user;
                 let mut tx = self.pool.begin().await?;
-                account_sql::take_pending(&mut tx, enrolment.pending, user).await?;
-                let updated = sqlx::query(
-                    "UPDATE users SET totp_enrolled = TRUE, totp_last_step = $1 \
-                     WHERE id = $2 AND totp_enrolled = FALSE AND totp_secret = $3",
-                )
-                .bind(enrolment.step)
-                .bind(user.0)
-                .bind(enrolment.secret.as_bytes())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    return Err($crate::StoreError::TotpConflict(user));
-                }
-                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                let written: $crate::Result<_> = async {
+                    account_sql::take_pending(&mut tx, enrolment.pending, user).await?;
+                    let updated = sqlx::query(
+                        "UPDATE users SET totp_enrolled = TRUE, totp_last_step = $1 \
+                         WHERE id = $2 AND totp_enrolled = FALSE AND totp_secret = $3",
+                    )
+                    .bind(enrolment.step)
                     .bind(user.0)
+                    .bind(enrolment.secret.as_bytes())
                     .execute(&mut *tx)
-                    .await?;
-                let rows: Vec<_> = enrolment
-                    .recovery_codes
-                    .iter()
-                    .map(|hash| $crate::RecoveryCodeRow { user, hash: *hash, used_at: None })
-                    .collect();
-                account_sql::insert_recovery_codes(&mut tx, &rows).await?;
-                account_sql::insert_session(&mut tx, enrolment.session).await?;
-                tx.commit().await?;
-                Ok(())
+                    .await?
+                    .rows_affected();
+                    if updated == 0 {
+                        return Err($crate::StoreError::TotpConflict(user));
+                    }
+                    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                        .bind(user.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let rows: Vec<_> = enrolment
+                        .recovery_codes
+                        .iter()
+                        .map(|hash| $crate::RecoveryCodeRow { user, hash: *hash, used_at: None })
+                        .collect();
+                    account_sql::insert_recovery_codes(&mut tx, &rows).await?;
+                    account_sql::insert_session(&mut tx, enrolment.session).await?;
+                    Ok(())
+                }
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn advance_totp_step(
@@ -732,21 +741,24 @@ macro_rules! impl_account_store {
                 step: i64,
             ) -> $crate::Result<bool> {
                 let mut tx = self.pool.begin().await?;
-                let updated = sqlx::query(
-                    "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
-                     AND totp_enrolled = TRUE \
-                     AND (totp_last_step IS NULL OR totp_last_step < $1)",
-                )
-                .bind(step)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 && !account_sql::user_exists(&mut tx, id).await? {
-                    return Err($crate::StoreError::UserNotFound(id));
+                let written: $crate::Result<_> = async {
+                    let updated = sqlx::query(
+                        "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
+                         AND totp_enrolled = TRUE \
+                         AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                    )
+                    .bind(step)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated == 0 && !account_sql::user_exists(&mut tx, id).await? {
+                        return Err($crate::StoreError::UserNotFound(id));
+                    }
+                    Ok(updated == 1)
                 }
-                tx.commit().await?;
-                Ok(updated == 1)
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn reset_totp(&self, id: corridor_core::UserId) -> $crate::Result<()> {
@@ -775,20 +787,23 @@ macro_rules! impl_account_store {
                 codes: &[corridor_crypto::RecoveryCodeHash],
             ) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                if !account_sql::user_exists(&mut tx, id).await? {
-                    return Err($crate::StoreError::UserNotFound(id));
+                let written: $crate::Result<_> = async {
+                    if !account_sql::user_exists(&mut tx, id).await? {
+                        return Err($crate::StoreError::UserNotFound(id));
+                    }
+                    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let rows: Vec<_> = codes
+                        .iter()
+                        .map(|hash| $crate::RecoveryCodeRow { user: id, hash: *hash, used_at: None })
+                        .collect();
+                    account_sql::insert_recovery_codes(&mut tx, &rows).await?;
+                    Ok(())
                 }
-                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                let rows: Vec<_> = codes
-                    .iter()
-                    .map(|hash| $crate::RecoveryCodeRow { user: id, hash: *hash, used_at: None })
-                    .collect();
-                account_sql::insert_recovery_codes(&mut tx, &rows).await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn use_recovery_code(
@@ -1047,46 +1062,49 @@ macro_rules! impl_account_store {
 
             async fn share_case(&self, share: &$crate::CaseShare) -> $crate::Result<bool> {
                 let mut tx = self.pool.begin().await?;
-                let live = sqlx::query("SELECT 1 FROM cases WHERE id = $1")
-                    .bind(share.case_id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if live.is_none() {
-                    let purged = sqlx::query("SELECT 1 FROM tombstones WHERE case_id = $1")
+                let written: $crate::Result<_> = async {
+                    let live = sqlx::query("SELECT 1 FROM cases WHERE id = $1")
                         .bind(share.case_id.0)
                         .fetch_optional(&mut *tx)
                         .await?;
-                    return Err(if purged.is_some() {
-                        $crate::StoreError::CasePurged(share.case_id)
-                    } else {
-                        $crate::StoreError::CaseNotFound(share.case_id)
-                    });
-                }
-                let organisation = sqlx::query("SELECT 1 FROM organisations WHERE id = $1")
+                    if live.is_none() {
+                        let purged = sqlx::query("SELECT 1 FROM tombstones WHERE case_id = $1")
+                            .bind(share.case_id.0)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        return Err(if purged.is_some() {
+                            $crate::StoreError::CasePurged(share.case_id)
+                        } else {
+                            $crate::StoreError::CaseNotFound(share.case_id)
+                        });
+                    }
+                    let organisation = sqlx::query("SELECT 1 FROM organisations WHERE id = $1")
+                        .bind(share.organisation.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if organisation.is_none() {
+                        return Err($crate::StoreError::OrganisationNotFound(share.organisation));
+                    }
+                    if !account_sql::user_exists(&mut tx, share.granted_by).await? {
+                        return Err($crate::StoreError::UserNotFound(share.granted_by));
+                    }
+                    let inserted = sqlx::query(&format!(
+                        "INSERT INTO case_shares ({}) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (case_id, organisation_id) DO NOTHING",
+                        account_sql::SHARE_COLUMNS
+                    ))
+                    .bind(share.case_id.0)
                     .bind(share.organisation.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if organisation.is_none() {
-                    return Err($crate::StoreError::OrganisationNotFound(share.organisation));
+                    .bind(share.granted_by.0)
+                    .bind(share.granted_at)
+                    .bind(share.kind.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    Ok(inserted == 1)
                 }
-                if !account_sql::user_exists(&mut tx, share.granted_by).await? {
-                    return Err($crate::StoreError::UserNotFound(share.granted_by));
-                }
-                let inserted = sqlx::query(&format!(
-                    "INSERT INTO case_shares ({}) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (case_id, organisation_id) DO NOTHING",
-                    account_sql::SHARE_COLUMNS
-                ))
-                .bind(share.case_id.0)
-                .bind(share.organisation.0)
-                .bind(share.granted_by.0)
-                .bind(share.granted_at)
-                .bind(share.kind.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                tx.commit().await?;
-                Ok(inserted == 1)
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn unshare_case(

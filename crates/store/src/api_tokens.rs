@@ -131,12 +131,15 @@ macro_rules! impl_api_token_store {
         impl $crate::ApiTokenStore for $store {
             async fn create_api_token(&self, row: &$crate::ApiTokenRow) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                if !account_sql::user_exists(&mut tx, row.user).await? {
-                    return Err($crate::StoreError::UserNotFound(row.user));
+                let written: $crate::Result<_> = async {
+                    if !account_sql::user_exists(&mut tx, row.user).await? {
+                        return Err($crate::StoreError::UserNotFound(row.user));
+                    }
+                    api_token_sql::insert(&mut tx, row).await?;
+                    Ok(())
                 }
-                api_token_sql::insert(&mut tx, row).await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn api_token(
@@ -211,25 +214,28 @@ macro_rules! impl_api_token_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<bool> {
                 let mut tx = self.pool.begin().await?;
-                let revoked = sqlx::query(
-                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                )
-                .bind(at)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if revoked == 0 {
-                    let exists = sqlx::query("SELECT 1 FROM api_tokens WHERE id = $1")
-                        .bind(id.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if exists.is_none() {
-                        return Err($crate::StoreError::ApiTokenNotFound(id));
+                let written: $crate::Result<_> = async {
+                    let revoked = sqlx::query(
+                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                    )
+                    .bind(at)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if revoked == 0 {
+                        let exists = sqlx::query("SELECT 1 FROM api_tokens WHERE id = $1")
+                            .bind(id.0)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if exists.is_none() {
+                            return Err($crate::StoreError::ApiTokenNotFound(id));
+                        }
                     }
+                    Ok(revoked == 1)
                 }
-                tx.commit().await?;
-                Ok(revoked == 1)
+                .await;
+                $crate::shared::finish(tx, written).await
             }
 
             async fn touch_api_token(

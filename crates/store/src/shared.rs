@@ -49,6 +49,25 @@ pub(crate) fn u32_column(value: i64, table: &'static str, column: &'static str) 
     })
 }
 
+/// Commits when the writes succeeded; otherwise rolls back at once, so that no connection goes
+/// back to the pool still holding the write lock of a failed write (SQLite would then refuse
+/// other writers with "database is locked" until the connection happened to be used again).
+pub(crate) async fn finish<DB: sqlx::Database, T>(
+    tx: sqlx::Transaction<'_, DB>,
+    written: Result<T>,
+) -> Result<T> {
+    match written {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            tx.rollback().await?;
+            Err(error)
+        }
+    }
+}
+
 /// Rows per multi-row INSERT: 16 parameters a case row keeps a statement well under both
 /// engines' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
@@ -280,21 +299,6 @@ macro_rules! impl_sql_store {
                 qb.build().execute(&mut **tx).await?;
             }
             Ok(())
-        }
-
-        /// Commits when the writes succeeded; otherwise rolls back at once, so that no
-        /// connection goes back to the pool still holding the write lock of a failed write.
-        async fn finish<T>(tx: Tx<'_>, written: Result<T>) -> Result<T> {
-            match written {
-                Ok(value) => {
-                    tx.commit().await?;
-                    Ok(value)
-                }
-                Err(error) => {
-                    tx.rollback().await?;
-                    Err(error)
-                }
-            }
         }
 
         /// The writes of `update_case`, in its transaction.
@@ -551,7 +555,7 @@ macro_rules! impl_sql_store {
             async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 let written = insert_case_records(&mut tx, &cases.iter().collect::<Vec<_>>()).await;
-                finish(tx, written).await
+                crate::shared::finish(tx, written).await
             }
 
             async fn case(&self, id: CaseId) -> Result<Option<StoredCase>> {
@@ -724,7 +728,7 @@ macro_rules! impl_sql_store {
                     insert_stage_change(&mut tx, &change).await
                 }
                 .await;
-                finish(tx, written).await
+                crate::shared::finish(tx, written).await
             }
 
             async fn update_case(
@@ -734,7 +738,7 @@ macro_rules! impl_sql_store {
             ) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 let written = update_case_rows(&mut tx, record, expected_updated_at).await;
-                finish(tx, written).await
+                crate::shared::finish(tx, written).await
             }
 
             async fn stage_changes(&self, id: CaseId) -> Result<Vec<StageChange>> {
