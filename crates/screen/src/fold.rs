@@ -112,13 +112,18 @@ pub(crate) struct Folder {
 impl Folder {
     /// Calls `each` with every token of `name`, in order (see [`name_tokens`]).
     pub(crate) fn for_each_token(&mut self, name: &str, mut each: impl FnMut(&str)) {
+        self.for_each_word(name, |_, token| each(token));
+    }
+
+    /// Calls `each` with every word of `name` as lower-case Latin and as its skeleton token.
+    pub(crate) fn for_each_word(&mut self, name: &str, mut each: impl FnMut(&str, &str)) {
         let Folder { latin, token } = self;
         latin.clear();
         to_latin(name, latin);
         for word in latin.split(SEPARATOR).filter(|word| !word.is_empty()) {
             skeleton_into(word, token);
             if !token.is_empty() {
-                each(token);
+                each(word, token);
             }
         }
     }
@@ -143,6 +148,16 @@ pub fn name_tokens(name: &str) -> Vec<String> {
     let mut tokens = Vec::new();
     Folder::default().for_each_token(name, |token| tokens.push(token.to_owned()));
     tokens
+}
+
+/// The words of `name` as (lower-case Latin, skeleton token) pairs: the tokens of
+/// [`name_tokens`] with the spelling they were folded from, for fuzzy comparison.
+pub(crate) fn name_words(name: &str) -> Vec<(String, String)> {
+    let mut words = Vec::new();
+    Folder::default().for_each_word(name, |latin, token| {
+        words.push((latin.to_owned(), token.to_owned()));
+    });
+    words
 }
 
 /// One token's skeleton: the same folding as [`name_tokens`], with anything that would split

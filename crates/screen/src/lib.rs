@@ -9,14 +9,19 @@
 //! - `fold`: decomposition, marks, case, word splitting; the public functions;
 //! - `translit`: the Cyrillic-to-Latin table;
 //! - `skeleton`: the table of Latin spelling variants and the skeleton rules;
-//! - `index`: [`NameIndex`].
+//! - `index`: [`NameIndex`];
+//! - `matcher`: [`compare_names`], the decision whether two names are one, with its reasons.
 //!
 //! No IO here: list parsers will read from `Read`, the caller opens files.
 
 mod fold;
 mod index;
+mod matcher;
 mod skeleton;
 mod translit;
 
 pub use fold::{fold_token, name_tokens};
 pub use index::{NameIndex, SearchHit};
+pub use matcher::{
+    AlignedTokens, DEFAULT_THRESHOLD, NameComparison, NameKind, TokenMatch, compare_names,
+};
