@@ -72,6 +72,23 @@ pub enum Command {
     /// Issue, list and revoke API tokens as the operator.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Name screening.
+    #[command(subcommand)]
+    Screen(ScreenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScreenCommand {
+    /// Measure the name matcher on labelled pairs (CSV with `schema`, `name1`, `name2`,
+    /// `is_match`): precision, recall, F1 and pairs per second; the last line is
+    /// `precision=P recall=R f1=F`.
+    Eval {
+        #[arg(long, value_name = "FILE")]
+        pairs: PathBuf,
+        /// Score from which two names are called one.
+        #[arg(long, default_value_t = corridor_screen::DEFAULT_THRESHOLD)]
+        threshold: f64,
+    },
 }
 
 #[derive(Debug, Args)]

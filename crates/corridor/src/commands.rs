@@ -14,8 +14,8 @@ use corridor_store::{AuditFilter, CaseFilter, Page};
 
 use crate::Failure;
 use crate::cli::{
-    AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ServeArgs, TokenCommand,
-    UserCommand,
+    AuditCommand, CaseCommand, DemoArgs, DemoCommand, Global, InitArgs, ScreenCommand, ServeArgs,
+    TokenCommand, UserCommand,
 };
 use crate::datadir;
 use crate::output::out;
@@ -598,4 +598,35 @@ fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
 fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
     out!("{text}")
+}
+
+pub fn screen(command: ScreenCommand) -> Result<(), Failure> {
+    match command {
+        ScreenCommand::Eval { pairs, threshold } => {
+            if !(0.0..=1.0).contains(&threshold) {
+                return Err(Failure::usage("--threshold must be between 0 and 1"));
+            }
+            let file = std::fs::File::open(&pairs)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", pairs.display())))?;
+            let labelled = corridor_screen::eval::read_pairs(std::io::BufReader::new(file))
+                .map_err(|e| Failure::usage(format!("{}: {e}", pairs.display())))?;
+            let evaluation = corridor_screen::eval::evaluate(&labelled, threshold);
+            out!(
+                "pairs: {} (true positives {}, false positives {}, false negatives {}, true negatives {})",
+                evaluation.pairs(),
+                evaluation.true_positives,
+                evaluation.false_positives,
+                evaluation.false_negatives,
+                evaluation.true_negatives
+            )?;
+            out!("threshold: {threshold}")?;
+            out!("pairs per second: {:.0}", evaluation.pairs_per_second())?;
+            out!(
+                "precision={:.3} recall={:.3} f1={:.3}",
+                evaluation.precision(),
+                evaluation.recall(),
+                evaluation.f1()
+            )
+        }
+    }
 }

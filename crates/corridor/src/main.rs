@@ -76,6 +76,7 @@ fn main() -> ExitCode {
             Command::User(command) => commands::user(global, command).await,
             Command::Audit(command) => commands::audit(global, command).await,
             Command::Token(command) => commands::token(global, command).await,
+            Command::Screen(command) => commands::screen(command),
         }
     });
     match result {

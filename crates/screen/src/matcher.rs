@@ -161,13 +161,23 @@ const NUMBERS: &[(&str, &str)] = &[
 fn prepare(name: &str) -> (Vec<String>, Vec<String>) {
     name_words(&name.replace('&', " and "))
         .into_iter()
-        .map(
-            |(latin, token)| match NUMBERS.iter().find(|(word, _)| fold_token(word) == token) {
-                Some((_, digit)) => ((*digit).to_owned(), (*digit).to_owned()),
-                None => (latin, token),
-            },
-        )
+        .map(|(latin, token)| match numbers().get(&token) {
+            Some(digit) => ((*digit).to_owned(), (*digit).to_owned()),
+            None => (latin, token),
+        })
         .unzip()
+}
+
+/// [`NUMBERS`] by the skeletons of their words, made once.
+fn numbers() -> &'static std::collections::HashMap<String, &'static str> {
+    static FOLDED: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    FOLDED.get_or_init(|| {
+        NUMBERS
+            .iter()
+            .map(|(word, digit)| (fold_token(word), *digit))
+            .collect()
+    })
 }
 
 /// The skeletons of [`FILLER`], made once.

@@ -5,5 +5,6 @@ mod backup;
 mod bad_input;
 mod canary;
 mod cases;
+mod screen;
 mod support;
 mod tokens;
