@@ -177,3 +177,31 @@ fn schemas_agree_with_cyrillic() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The target: for every sample of every schema, the matcher calls the Cyrillic and
+/// the Latin side one name.
+#[test]
+fn the_matcher_matches_every_sample_pair() {
+    use corridor_screen::{DEFAULT_THRESHOLD, NameKind, compare_names};
+    let mut missed = Vec::new();
+    let mut total = 0;
+    for schema in crate::iuliia::schemas() {
+        for (cyrillic, latin) in &schema.samples {
+            total += 1;
+            let result = compare_names(cyrillic, latin, NameKind::Person);
+            if result.score < DEFAULT_THRESHOLD {
+                missed.push(format!(
+                    "{}: {cyrillic} / {latin}: {:.2} {:?}",
+                    schema.name, result.score, result.left_over
+                ));
+            }
+        }
+    }
+    assert!(total >= 60, "samples: {total}");
+    assert!(
+        missed.is_empty(),
+        "{} of {total} missed:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
