@@ -33,7 +33,9 @@ pub enum PairsError {
 
 /// Reads every pair; the first bad line stops the reading.
 pub fn read_pairs(input: impl Read) -> Result<Vec<LabelledPair>, PairsError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(crate::lines::LfReader::new(input));
     let csv_error = |error: csv::Error| {
         let line = error.position().map_or(0, csv::Position::line);
         // csv's messages describe the structure (field counts, UTF-8), never the content.
@@ -194,7 +196,7 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_line_or_column_and_never_a_name() {
-        let cases: [(String, &str); 5] = [
+        let cases: [(String, &str); 6] = [
             (
                 "schema,name1,name2\nPerson,a,b\n".to_owned(),
                 "no `is_match` column",
@@ -210,6 +212,10 @@ mod tests {
             (
                 format!("{HEADER}g,Person,Secret Name,b,true\n"),
                 "line 2: 5 fields where the header has 6",
+            ),
+            (
+                format!("{HEADER}g,Person,\"A\nB\",c,true,\ng,Person,x,y,no,\n"),
+                "line 4: `is_match`",
             ),
             (HEADER.to_owned(), "no pairs"),
         ];

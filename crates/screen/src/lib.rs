@@ -17,6 +17,8 @@
 pub mod eval;
 mod fold;
 mod index;
+mod lines;
+pub mod lists;
 mod matcher;
 mod skeleton;
 mod translit;

@@ -5,6 +5,7 @@ mod corpus;
 mod folding;
 mod index;
 mod iuliia;
+mod lists_ofac;
 mod name_pairs;
 mod props;
 mod translit_vectors;

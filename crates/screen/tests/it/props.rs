@@ -111,3 +111,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The matcher's score is a number in `0..=1` for any two strings, and a name with any
+    /// letters always meets itself.
+    #[test]
+    fn the_matcher_scores_any_input_between_zero_and_one(a in any_name(), b in any_name()) {
+        use corridor_screen::{NameKind, compare_names};
+        for kind in [NameKind::Person, NameKind::Organisation] {
+            let score = compare_names(&a, &b, kind).score;
+            prop_assert!((0.0..=1.0).contains(&score), "{score}");
+            if !name_tokens(&a).is_empty() {
+                let own = compare_names(&a, &a, kind).score;
+                prop_assert!(own > 0.99, "{a:?} against itself: {own}");
+            }
+        }
+    }
+
+    /// Any bytes fed to the list and pair parsers give entries or errors, never a panic.
+    #[test]
+    fn parsers_take_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        use corridor_screen::lists::{OnError, ofac};
+        for on_error in [OnError::Stop, OnError::Skip] {
+            let mut alt: &[u8] = &bytes;
+            let mut add: &[u8] = &bytes;
+            let _ = ofac::read(bytes.as_slice(), Some(&mut alt), Some(&mut add), on_error);
+        }
+        let _ = corridor_screen::eval::read_pairs(bytes.as_slice());
+    }
+
+    /// CSV-shaped noise (quotes, commas, CR LF, `-0-`) reaches deeper into the OFAC parser.
+    #[test]
+    fn the_ofac_parser_takes_csv_shaped_noise(text in "([0-9]{1,3}|\"[a-zA-Z ,]{0,8}\"?|-0- |individual|vessel|,|\r\n|\n|\u{1a}){0,60}") {
+        use corridor_screen::lists::{OnError, ofac};
+        let _ = ofac::read(text.as_bytes(), None, None, OnError::Skip);
+        let _ = ofac::read(text.as_bytes(), None, None, OnError::Stop);
+    }
+}

@@ -1,0 +1,133 @@
+//! Sanctions and registry lists: one model for an entry of any list, and a parser per format.
+//! Parsers read from any `Read`, record by record; a malformed record becomes a
+//! [`RecordError`] naming its line or record number, and the import either stops there or
+//! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
+
+pub mod ofac;
+
+use std::fmt;
+
+/// Which list an entry comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListSource {
+    /// US Treasury OFAC Specially Designated Nationals.
+    OfacSdn,
+}
+
+impl ListSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListSource::OfacSdn => "ofac_sdn",
+        }
+    }
+}
+
+/// What a listed entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Vessel,
+    Aircraft,
+}
+
+/// How strongly a name identifies the entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameStrength {
+    /// The name the list files the entry under.
+    Primary,
+    /// Also known as.
+    Alias,
+    /// A weak alias (OFAC's "low quality" a.k.a.): screen, but expect noise.
+    Weak,
+    /// Formerly known as.
+    Former,
+}
+
+/// One name of a listed entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedName {
+    pub text: String,
+    pub strength: NameStrength,
+}
+
+/// One entry of a list, in the form every parser produces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    pub source: ListSource,
+    /// The list's own id for the entry.
+    pub id: String,
+    pub kind: EntityKind,
+    pub names: Vec<ListedName>,
+    /// Dates of birth as the list gives them, normalised where possible (`1956-08-03`,
+    /// `1956-08`, `1956`).
+    pub birth_dates: Vec<String>,
+    /// Countries of nationality or citizenship, as the list names them.
+    pub nationalities: Vec<String>,
+    /// Countries of addresses.
+    pub countries: Vec<String>,
+    /// The sanctions programmes or topics the entry is listed under.
+    pub programs: Vec<String>,
+}
+
+impl ListEntry {
+    /// Whether anything about the entry points to Russia (programme, nationality, address).
+    pub fn russia_linked(&self) -> bool {
+        let russian = |text: &String| {
+            let upper = text.to_uppercase();
+            upper.contains("RUSSIA") || upper == "RU"
+        };
+        self.programs.iter().any(russian)
+            || self.nationalities.iter().any(russian)
+            || self.countries.iter().any(russian)
+    }
+}
+
+/// What to do with a malformed record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnError {
+    /// Stop the import at the first malformed record.
+    Stop,
+    /// Skip it, note it, and carry on.
+    Skip,
+}
+
+/// A malformed record: where it is and what is wrong. Never carries the record's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordError {
+    /// The file it was found in (`sdn.csv`, ...).
+    pub file: &'static str,
+    /// Its line (CSV) or record number (XML, JSON lines), from 1.
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}: {}", self.file, self.line, self.reason)
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// The entries read, and the records skipped (always empty with [`OnError::Stop`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Import {
+    pub entries: Vec<ListEntry>,
+    pub skipped: Vec<RecordError>,
+}
+
+/// Records `error` as skipped, or stops with it, as `on_error` says.
+pub(crate) fn handle(
+    on_error: OnError,
+    skipped: &mut Vec<RecordError>,
+    error: RecordError,
+) -> Result<(), RecordError> {
+    match on_error {
+        OnError::Stop => Err(error),
+        OnError::Skip => {
+            skipped.push(error);
+            Ok(())
+        }
+    }
+}
