@@ -481,10 +481,14 @@ fn veto(
     if kind != NameKind::Person {
         return None;
     }
-    // Ivanov and Ivanova: the same family, different people.
-    let gendered = left
+    // Ivanov and Ivanova: the same family, different people (unless each form met its own:
+    // a name may hold both, as a mother's and a father's).
+    let gendered = left_over_left
         .iter()
-        .any(|a| right.iter().any(|b| gender_forms(a, b)));
+        .any(|a| right.iter().any(|b| gender_forms(a, b)))
+        || left_over_right
+            .iter()
+            .any(|b| left.iter().any(|a| gender_forms(a, b)));
     if gendered {
         return Some("different forms of one surname (a man and a woman)");
     }
