@@ -4,6 +4,7 @@
 //! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
 
 pub mod ofac;
+pub mod un;
 
 use std::fmt;
 
@@ -12,12 +13,15 @@ use std::fmt;
 pub enum ListSource {
     /// US Treasury OFAC Specially Designated Nationals.
     OfacSdn,
+    /// The UN Security Council consolidated list.
+    UnConsolidated,
 }
 
 impl ListSource {
     pub fn as_str(self) -> &'static str {
         match self {
             ListSource::OfacSdn => "ofac_sdn",
+            ListSource::UnConsolidated => "un_consolidated",
         }
     }
 }

@@ -6,6 +6,7 @@ mod folding;
 mod index;
 mod iuliia;
 mod lists_ofac;
+mod lists_un;
 mod name_pairs;
 mod props;
 mod translit_vectors;

@@ -138,6 +138,15 @@ proptest! {
             let _ = ofac::read(bytes.as_slice(), Some(&mut alt), Some(&mut add), on_error);
         }
         let _ = corridor_screen::eval::read_pairs(bytes.as_slice());
+        let _ = corridor_screen::lists::un::read(bytes.as_slice(), OnError::Skip);
+    }
+
+    /// XML-shaped noise reaches deeper into the UN parser.
+    #[test]
+    fn the_un_parser_takes_xml_shaped_noise(text in "(<INDIVIDUAL>|</INDIVIDUAL>|<FIRST_NAME>|</FIRST_NAME>|<ENTITY>|</ENTITY>|<DATAID>|</DATAID>|[a-zA-Z0-9 ]{0,5}|&amp;|&x;|<!\\[CDATA\\[|\\]\\]>){0,40}") {
+        use corridor_screen::lists::{OnError, un};
+        let _ = un::read(text.as_bytes(), OnError::Skip);
+        let _ = un::read(text.as_bytes(), OnError::Stop);
     }
 
     /// CSV-shaped noise (quotes, commas, CR LF, `-0-`) reaches deeper into the OFAC parser.
