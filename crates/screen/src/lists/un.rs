@@ -155,10 +155,10 @@ fn read_buffered(input: impl BufRead, on_error: OnError) -> Result<Import, Recor
                     ("INDIVIDUAL_DATE_OF_BIRTH", "DATE") => current.birth_date = value.to_owned(),
                     ("INDIVIDUAL_DATE_OF_BIRTH", "YEAR") => current.birth_year = value.to_owned(),
                     ("NATIONALITY", "VALUE") => current.nationalities.push(value.to_owned()),
-                    ("INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS", "COUNTRY") => {
-                        if !current.countries.iter().any(|c| c == value) {
-                            current.countries.push(value.to_owned());
-                        }
+                    ("INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS", "COUNTRY")
+                        if !current.countries.iter().any(|c| c == value) =>
+                    {
+                        current.countries.push(value.to_owned());
                     }
                     _ => {}
                 }
