@@ -4,6 +4,7 @@
 //! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
 
 pub mod ofac;
+pub mod sema;
 pub mod un;
 
 use std::fmt;
@@ -15,6 +16,8 @@ pub enum ListSource {
     OfacSdn,
     /// The UN Security Council consolidated list.
     UnConsolidated,
+    /// Canada's consolidated autonomous sanctions list (SEMA).
+    CanadaSema,
 }
 
 impl ListSource {
@@ -22,6 +25,7 @@ impl ListSource {
         match self {
             ListSource::OfacSdn => "ofac_sdn",
             ListSource::UnConsolidated => "un_consolidated",
+            ListSource::CanadaSema => "ca_sema",
         }
     }
 }
