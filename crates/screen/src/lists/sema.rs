@@ -57,12 +57,12 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
                 field = None;
-                if end.name().as_ref() == b"record" {
-                    if let Some(fields) = record.take() {
-                        match entry(&fields, records) {
-                            Ok(entry) => import.entries.push(entry),
-                            Err(error) => handle(on_error, &mut import.skipped, error)?,
-                        }
+                if end.name().as_ref() == b"record"
+                    && let Some(fields) = record.take()
+                {
+                    match entry(&fields, records) {
+                        Ok(entry) => import.entries.push(entry),
+                        Err(error) => handle(on_error, &mut import.skipped, error)?,
                     }
                 }
             }
