@@ -3,6 +3,7 @@
 //! [`RecordError`] naming its line or record number, and the import either stops there or
 //! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
 
+pub mod ftm;
 pub mod ofac;
 pub mod sema;
 pub mod un;
@@ -18,6 +19,8 @@ pub enum ListSource {
     UnConsolidated,
     /// Canada's consolidated autonomous sanctions list (SEMA).
     CanadaSema,
+    /// OpenSanctions' FollowTheMoney entities.
+    OpenSanctions,
 }
 
 impl ListSource {
@@ -26,6 +29,7 @@ impl ListSource {
             ListSource::OfacSdn => "ofac_sdn",
             ListSource::UnConsolidated => "un_consolidated",
             ListSource::CanadaSema => "ca_sema",
+            ListSource::OpenSanctions => "opensanctions",
         }
     }
 }

@@ -5,6 +5,7 @@ mod corpus;
 mod folding;
 mod index;
 mod iuliia;
+mod lists_ftm;
 mod lists_ofac;
 mod lists_sema;
 mod lists_un;

@@ -140,6 +140,7 @@ proptest! {
         let _ = corridor_screen::eval::read_pairs(bytes.as_slice());
         let _ = corridor_screen::lists::un::read(bytes.as_slice(), OnError::Skip);
         let _ = corridor_screen::lists::sema::read(bytes.as_slice(), OnError::Skip);
+        let _ = corridor_screen::lists::ftm::read(bytes.as_slice(), OnError::Skip);
     }
 
     /// XML-shaped noise reaches deeper into the UN parser.
