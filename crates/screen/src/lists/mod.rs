@@ -6,6 +6,7 @@
 pub mod ftm;
 pub mod ofac;
 pub mod sema;
+pub mod targets;
 pub mod un;
 
 use std::fmt;

@@ -8,6 +8,7 @@ mod iuliia;
 mod lists_ftm;
 mod lists_ofac;
 mod lists_sema;
+mod lists_targets;
 mod lists_un;
 mod name_pairs;
 mod props;

@@ -141,6 +141,7 @@ proptest! {
         let _ = corridor_screen::lists::un::read(bytes.as_slice(), OnError::Skip);
         let _ = corridor_screen::lists::sema::read(bytes.as_slice(), OnError::Skip);
         let _ = corridor_screen::lists::ftm::read(bytes.as_slice(), OnError::Skip);
+        let _ = corridor_screen::lists::targets::read(bytes.as_slice(), OnError::Skip);
     }
 
     /// XML-shaped noise reaches deeper into the UN parser.
