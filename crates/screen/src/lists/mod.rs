@@ -4,6 +4,7 @@
 //! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
 
 pub mod ftm;
+pub mod generic;
 pub mod ofac;
 pub mod sema;
 pub mod targets;
@@ -22,6 +23,8 @@ pub enum ListSource {
     CanadaSema,
     /// OpenSanctions' FollowTheMoney entities.
     OpenSanctions,
+    /// A registry read through a column mapping (the label is the entry's programme).
+    Registry,
 }
 
 impl ListSource {
@@ -31,6 +34,7 @@ impl ListSource {
             ListSource::UnConsolidated => "un_consolidated",
             ListSource::CanadaSema => "ca_sema",
             ListSource::OpenSanctions => "opensanctions",
+            ListSource::Registry => "registry",
         }
     }
 }

@@ -6,6 +6,7 @@ mod folding;
 mod index;
 mod iuliia;
 mod lists_ftm;
+mod lists_generic;
 mod lists_ofac;
 mod lists_sema;
 mod lists_targets;
