@@ -3,6 +3,7 @@
 //! [`RecordError`] naming its line or record number, and the import either stops there or
 //! carries on, as the caller chose ([`OnError`]). Nothing here panics on bad input.
 
+pub mod eu;
 pub mod ftm;
 pub mod generic;
 pub mod ofac;
@@ -25,6 +26,8 @@ pub enum ListSource {
     OpenSanctions,
     /// A registry read through a column mapping (the label is the entry's programme).
     Registry,
+    /// The EU's consolidated financial sanctions list.
+    EuFsf,
 }
 
 impl ListSource {
@@ -35,6 +38,7 @@ impl ListSource {
             ListSource::CanadaSema => "ca_sema",
             ListSource::OpenSanctions => "opensanctions",
             ListSource::Registry => "registry",
+            ListSource::EuFsf => "eu_fsf",
         }
     }
 }

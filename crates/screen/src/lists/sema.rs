@@ -87,7 +87,7 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
         }
         buffer.clear();
     }
-    if record.is_some() {
+    if record.is_some() || depth > 0 {
         let error = RecordError {
             file: FILE,
             line: records.max(1),

@@ -5,6 +5,7 @@ mod corpus;
 mod folding;
 mod index;
 mod iuliia;
+mod lists_eu;
 mod lists_ftm;
 mod lists_generic;
 mod lists_ofac;
