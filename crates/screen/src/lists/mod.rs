@@ -9,6 +9,7 @@ pub mod generic;
 pub mod ofac;
 pub mod sema;
 pub mod targets;
+pub mod uk;
 pub mod un;
 
 use std::fmt;
@@ -28,6 +29,8 @@ pub enum ListSource {
     Registry,
     /// The EU's consolidated financial sanctions list.
     EuFsf,
+    /// The UK's consolidated list (OFSI).
+    UkOfsi,
 }
 
 impl ListSource {
@@ -39,6 +42,7 @@ impl ListSource {
             ListSource::OpenSanctions => "opensanctions",
             ListSource::Registry => "registry",
             ListSource::EuFsf => "eu_fsf",
+            ListSource::UkOfsi => "uk_ofsi",
         }
     }
 }

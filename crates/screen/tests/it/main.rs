@@ -11,6 +11,7 @@ mod lists_generic;
 mod lists_ofac;
 mod lists_sema;
 mod lists_targets;
+mod lists_uk;
 mod lists_un;
 mod name_pairs;
 mod props;

@@ -143,6 +143,7 @@ proptest! {
         let _ = corridor_screen::lists::ftm::read(bytes.as_slice(), OnError::Skip);
         let _ = corridor_screen::lists::targets::read(bytes.as_slice(), OnError::Skip);
         let _ = corridor_screen::lists::eu::read(bytes.as_slice(), OnError::Skip);
+        let _ = corridor_screen::lists::uk::read(bytes.as_slice(), OnError::Skip);
         let mapping = corridor_screen::lists::generic::ColumnMapping::names_of_people("any", "name");
         let _ = corridor_screen::lists::generic::read(bytes.as_slice(), &mapping, OnError::Skip);
     }
