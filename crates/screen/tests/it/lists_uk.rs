@@ -6,16 +6,9 @@ use corridor_screen::lists::{EntityKind, NameStrength, OnError, uk};
 
 const HEADER: &str = "Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,Name Non-Latin Script,Non-Latin Script Type,Non-Latin Script Language,DOB,Town of Birth,Country of Birth,Nationality,Passport Number,Passport Details,National Identification Number,National Identification Details,Position,Address 1,Address 2,Address 3,Address 4,Address 5,Address 6,Post/Zip Code,Country,Other Information,Group Type,Alias Type,Alias Quality,Regime,Listed On,UK Sanctions List Date Designated,Last Updated,Group ID\r\n";
 
-fn row(
-    surname: &str,
-    given: &str,
-    non_latin: &str,
-    dob: &str,
-    alias: &str,
-    quality: &str,
-    group: &str,
-    kind: &str,
-) -> String {
+/// One row: surname, given name, non-Latin name, DOB, alias type, alias quality, group,
+/// group type.
+fn row([surname, given, non_latin, dob, alias, quality, group, kind]: [&str; 8]) -> String {
     format!(
         "{surname},{given},,,,,,{non_latin},,,{dob},,,Russia,,,,,,,,,,,,,Russia,,{kind},{alias},{quality},Russia,01/03/2022,,01/03/2022,{group}\r\n"
     )
@@ -25,7 +18,7 @@ fn row(
 fn rows_of_one_group_become_one_target() {
     let text = format!(
         "Last Updated,01/02/2026\r\n{HEADER}{}{}{}{}",
-        row(
+        row([
             "SINTETIKOV",
             "Ivan",
             "Иван Синтетиков",
@@ -34,8 +27,8 @@ fn rows_of_one_group_become_one_target() {
             "",
             "15000",
             "Individual"
-        ),
-        row(
+        ]),
+        row([
             "SINTETIKOV",
             "Vanya",
             "",
@@ -44,8 +37,8 @@ fn rows_of_one_group_become_one_target() {
             "Low",
             "15000",
             "Individual"
-        ),
-        row(
+        ]),
+        row([
             "SYNTHETIC SHIPPING",
             "",
             "",
@@ -54,8 +47,8 @@ fn rows_of_one_group_become_one_target() {
             "",
             "15001",
             "Entity"
-        ),
-        row("", "", "", "", "AKA", "", "15002", "Individual"),
+        ]),
+        row(["", "", "", "", "AKA", "", "15002", "Individual"]),
     );
     let import = uk::read(text.as_bytes(), OnError::Skip).expect("read");
     assert_eq!(import.entries.len(), 2);
