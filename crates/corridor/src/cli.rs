@@ -79,6 +79,24 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ScreenCommand {
+    /// Screen one name against the lists: every list file recognised in --lists is loaded
+    /// (sdn.csv with alt.csv and add.csv, consolidated.xml, sema*.xml, *.ftm.json,
+    /// targets.simple.csv, eu*.xml, ConList*.csv).
+    Query {
+        #[arg(long)]
+        name: String,
+        /// Date of birth: 1970, 1970-02 or 1970-02-03.
+        #[arg(long)]
+        dob: Option<String>,
+        /// Directory of list files.
+        #[arg(long, value_name = "DIR")]
+        lists: PathBuf,
+        /// Score from which a listed name is reported.
+        #[arg(long, default_value_t = corridor_screen::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the name matcher on labelled pairs (CSV with `schema`, `name1`, `name2`,
     /// `is_match`): precision, recall, F1 and pairs per second; the last line is
     /// `precision=P recall=R f1=F`.

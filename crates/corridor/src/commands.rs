@@ -602,6 +602,28 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
 
 pub fn screen(command: ScreenCommand) -> Result<(), Failure> {
     match command {
+        ScreenCommand::Query {
+            name,
+            dob,
+            lists,
+            threshold,
+            json,
+        } => {
+            if !(0.0..=1.0).contains(&threshold) {
+                return Err(Failure::usage("--threshold must be between 0 and 1"));
+            }
+            if name.trim().is_empty() {
+                return Err(Failure::usage("--name must not be empty"));
+            }
+            let index = crate::lists::load_dir(&lists)?;
+            let query = corridor_screen::screening::Query {
+                name,
+                birth_date: dob,
+                ..Default::default()
+            };
+            let hits = index.screen(&query, threshold);
+            crate::lists::print_hits(&index, &hits, json)
+        }
         ScreenCommand::Eval { pairs, threshold } => {
             if !(0.0..=1.0).contains(&threshold) {
                 return Err(Failure::usage("--threshold must be between 0 and 1"));

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod datadir;
+mod lists;
 mod output;
 mod passphrase;
 mod show;

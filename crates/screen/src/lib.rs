@@ -20,6 +20,7 @@ mod index;
 mod lines;
 pub mod lists;
 mod matcher;
+pub mod screening;
 mod skeleton;
 mod translit;
 

@@ -36,7 +36,8 @@ pub enum TokenMatch {
     Prefix,
 }
 
-/// One aligned pair: the tokens (as folded) and how they met, with its similarity in `0..=1`.
+/// One aligned pair: the words (in Latin letters, as read) and how they met, with its
+/// similarity in `0..=1`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlignedTokens {
     pub left: String,
@@ -402,8 +403,8 @@ fn compare_tokens(
         aligned: aligned
             .into_iter()
             .map(|(i, j, similarity, how)| AlignedTokens {
-                left: left[i].clone(),
-                right: right[j].clone(),
+                left: left_latin[i].clone(),
+                right: right_latin[j].clone(),
                 how,
                 similarity,
             })

@@ -67,3 +67,78 @@ fn eval_refuses_bad_pairs_files_naming_the_line_not_the_name() {
     ]);
     assert!(err.contains("--threshold"), "{err}");
 }
+
+fn lists_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/lists")
+        .join(name)
+}
+
+#[test]
+fn query_finds_a_listed_person_in_any_script_and_explains_it() {
+    let env = Env::new();
+    let ofac = lists_dir("ofac");
+    let stdout = env.ok(&[
+        "screen",
+        "query",
+        "--name",
+        "Игорь Коробов",
+        "--lists",
+        path_str(&ofac),
+    ]);
+    let first = stdout.lines().next().expect("a hit");
+    assert!(
+        first.contains("ofac_sdn 21328") && first.contains("KOROBOV"),
+        "{stdout}"
+    );
+
+    let json = env.ok(&[
+        "screen",
+        "query",
+        "--name",
+        "Igor Korobov",
+        "--dob",
+        "1956-08-03",
+        "--lists",
+        path_str(&ofac),
+        "--json",
+    ]);
+    let hits: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(hits[0]["id"], "21328");
+    assert_eq!(hits[0]["evidence"][0], "birth date agrees");
+    assert!(hits[0]["matched"].as_array().is_some_and(|m| m.len() == 2));
+
+    let other_decade = env.ok(&[
+        "screen",
+        "query",
+        "--name",
+        "Igor Korobov",
+        "--dob",
+        "1990",
+        "--lists",
+        path_str(&ofac),
+        "--threshold",
+        "0.8",
+    ]);
+    assert!(!other_decade.contains("21328"), "{other_decade}");
+}
+
+#[test]
+fn query_refuses_what_it_cannot_use() {
+    let env = Env::new();
+    let err = env.fails(&["screen", "query", "--name", "X", "--lists", "/no/such/dir"]);
+    assert!(err.contains("cannot read"), "{err}");
+    let empty = tempfile::tempdir().expect("dir");
+    let err = env.fails(&[
+        "screen",
+        "query",
+        "--name",
+        "X",
+        "--lists",
+        path_str(empty.path()),
+    ]);
+    assert!(err.contains("no list file recognised"), "{err}");
+    let ofac = lists_dir("ofac");
+    let err = env.fails(&["screen", "query", "--name", " ", "--lists", path_str(&ofac)]);
+    assert!(err.contains("--name"), "{err}");
+}

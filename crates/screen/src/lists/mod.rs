@@ -14,6 +14,48 @@ pub mod un;
 
 use std::fmt;
 
+/// A list file format, as recognised from a file's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    /// `sdn.csv`, with `alt.csv` and `add.csv` beside it.
+    OfacSdn,
+    /// `consolidated.xml` (UN).
+    Un,
+    /// `sema*.xml` (Canada).
+    Sema,
+    /// `*.ftm.json` or `*.jsonl` (OpenSanctions FollowTheMoney).
+    FollowTheMoney,
+    /// `targets.simple.csv` (OpenSanctions).
+    Targets,
+    /// `*fsf*.xml` or `eu*.xml` (EU).
+    Eu,
+    /// `ConList*.csv` (UK OFSI).
+    Uk,
+}
+
+impl ListFormat {
+    /// The format of a file by its name, if it is one Corridor reads on its own (the generic
+    /// registry CSV needs a mapping and is never guessed). `alt.csv` and `add.csv` are read with
+    /// `sdn.csv`, not alone.
+    pub fn recognise(file_name: &str) -> Option<ListFormat> {
+        let name = file_name.to_ascii_lowercase();
+        Some(match name.as_str() {
+            "sdn.csv" => ListFormat::OfacSdn,
+            "consolidated.xml" => ListFormat::Un,
+            "targets.simple.csv" => ListFormat::Targets,
+            _ if name.starts_with("sema") && name.ends_with(".xml") => ListFormat::Sema,
+            _ if name.ends_with(".ftm.json") || name.ends_with(".jsonl") => {
+                ListFormat::FollowTheMoney
+            }
+            _ if name.ends_with(".xml") && (name.contains("fsf") || name.starts_with("eu")) => {
+                ListFormat::Eu
+            }
+            _ if name.starts_with("conlist") && name.ends_with(".csv") => ListFormat::Uk,
+            _ => return None,
+        })
+    }
+}
+
 /// Which list an entry comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListSource {
@@ -153,6 +195,29 @@ pub(crate) fn handle(
         OnError::Skip => {
             skipped.push(error);
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_files_are_recognised_by_name_and_companions_are_not_lists() {
+        for (name, format) in [
+            ("sdn.csv", Some(ListFormat::OfacSdn)),
+            ("alt.csv", None),
+            ("add.csv", None),
+            ("consolidated.xml", Some(ListFormat::Un)),
+            ("sema-lmes-2020-04.xml", Some(ListFormat::Sema)),
+            ("zala.entities.ftm.json", Some(ListFormat::FollowTheMoney)),
+            ("targets.simple.csv", Some(ListFormat::Targets)),
+            ("eu-fsf.xml", Some(ListFormat::Eu)),
+            ("ConList.csv", Some(ListFormat::Uk)),
+            ("notes.txt", None),
+        ] {
+            assert_eq!(ListFormat::recognise(name), format, "{name}");
         }
     }
 }

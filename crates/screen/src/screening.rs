@@ -1,0 +1,322 @@
+//! Screening a person against the loaded lists: an in-memory index of every listed name by its
+//! skeleton tokens, candidates found through the index (never by comparing the query with every
+//! name), each candidate scored by the matcher, then date of birth and nationality weighed as
+//! evidence for or against.
+
+use std::collections::HashMap;
+
+use crate::fold::{name_tokens, name_words};
+use crate::lists::{EntityKind, ListEntry, ListSource};
+use crate::matcher::{NameComparison, NameKind, compare_names};
+
+/// The most candidates scored for one query.
+const MAX_CANDIDATES: usize = 300;
+/// Tokens listed under more names than this are too common to find candidates by (`al`,
+/// `bin`, `llc`); they still count in the score.
+const COMMON_TOKEN_POSTINGS: usize = 20_000;
+/// Letters of a token's prefix key: a typo at the end of a long name still finds it.
+const PREFIX_KEY_CHARS: usize = 4;
+
+/// What is known of the person screened.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub name: String,
+    /// `1970`, `1970-02` or `1970-02-03`.
+    pub birth_date: Option<String>,
+    /// Country names or ISO codes, as the lists write them (compared without case).
+    pub nationalities: Vec<String>,
+    pub kind: Option<EntityKind>,
+}
+
+/// Evidence besides the name, and what it did to the score.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Evidence {
+    BirthDateAgrees,
+    BirthDateDisagrees,
+    NationalityAgrees,
+    NationalityDisagrees,
+}
+
+/// A listed entry that may be the person screened, with the reasons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScreeningHit {
+    pub entry: usize,
+    /// The listed name that scored best.
+    pub name: String,
+    pub score: f64,
+    pub comparison: NameComparison,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The entries of every loaded list and the index of their names.
+#[derive(Default)]
+pub struct ListIndex {
+    entries: Vec<ListEntry>,
+    /// Token (and prefix key) -> (entry, name) postings.
+    postings: HashMap<String, Vec<(u32, u16)>>,
+}
+
+impl ListIndex {
+    pub fn new() -> ListIndex {
+        ListIndex::default()
+    }
+
+    /// Adds the entries of one list.
+    pub fn extend(&mut self, entries: impl IntoIterator<Item = ListEntry>) {
+        for entry in entries {
+            let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+            for (n, name) in entry.names.iter().enumerate().take(usize::from(u16::MAX)) {
+                let n = u16::try_from(n).unwrap_or(u16::MAX);
+                for token in name_tokens(&name.text) {
+                    let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
+                    let keys = [
+                        Some(token.clone()),
+                        (prefix.len() < token.len()).then(|| format!("{prefix}*")),
+                    ];
+                    for key in keys.into_iter().flatten() {
+                        let list = self.postings.entry(key).or_default();
+                        if list.last() != Some(&(index, n)) {
+                            list.push((index, n));
+                        }
+                    }
+                }
+            }
+            self.entries.push(entry);
+        }
+    }
+
+    /// Replaces the entries of `source` by `entries` (a list update), keeping the others.
+    pub fn replace(&mut self, source: ListSource, entries: Vec<ListEntry>) {
+        let kept: Vec<ListEntry> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .filter(|entry| entry.source != source)
+            .collect();
+        self.postings.clear();
+        self.extend(kept);
+        self.extend(entries);
+    }
+
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    /// How many names are indexed.
+    pub fn names(&self) -> usize {
+        self.entries.iter().map(|e| e.names.len()).sum()
+    }
+
+    /// The entries that may be the person or organisation of `query`, best first, scoring at
+    /// least `threshold`.
+    pub fn screen(&self, query: &Query, threshold: f64) -> Vec<ScreeningHit> {
+        let words = name_words(&query.name);
+        // Candidates: names sharing a token or a prefix key with the query, by how many.
+        let mut counts: HashMap<(u32, u16), u32> = HashMap::new();
+        for (_, token) in &words {
+            let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
+            let keys = [
+                Some(token.clone()),
+                (prefix.len() < token.len()).then(|| format!("{prefix}*")),
+            ];
+            for key in keys.into_iter().flatten() {
+                if let Some(list) = self.postings.get(&key)
+                    && list.len() <= COMMON_TOKEN_POSTINGS
+                {
+                    for posting in list {
+                        *counts.entry(*posting).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut candidates: Vec<((u32, u16), u32)> = counts.into_iter().collect();
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(MAX_CANDIDATES);
+
+        let mut best: HashMap<u32, ScreeningHit> = HashMap::new();
+        for ((entry_index, name_index), _) in candidates {
+            let entry = &self.entries[entry_index as usize];
+            if query.kind.is_some_and(|kind| !compatible(kind, entry.kind)) {
+                continue;
+            }
+            let listed = &entry.names[usize::from(name_index)];
+            let kind = match entry.kind {
+                EntityKind::Person => NameKind::Person,
+                _ => NameKind::Organisation,
+            };
+            let comparison = compare_names(&query.name, &listed.text, kind);
+            let (score, evidence) = weigh(comparison.score, query, entry);
+            if score < threshold {
+                continue;
+            }
+            let better = best.get(&entry_index).is_none_or(|hit| score > hit.score);
+            if better {
+                best.insert(
+                    entry_index,
+                    ScreeningHit {
+                        entry: entry_index as usize,
+                        name: listed.text.clone(),
+                        score,
+                        comparison,
+                        evidence,
+                    },
+                );
+            }
+        }
+        let mut hits: Vec<ScreeningHit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.entry.cmp(&b.entry))
+        });
+        hits
+    }
+}
+
+fn compatible(query: EntityKind, listed: EntityKind) -> bool {
+    match query {
+        EntityKind::Person => listed == EntityKind::Person,
+        _ => listed != EntityKind::Person,
+    }
+}
+
+/// The name score moved by the other evidence: an agreeing date of birth or nationality
+/// raises it a little, a contradicting one lowers it (a namesake born in another decade).
+fn weigh(score: f64, query: &Query, entry: &ListEntry) -> (f64, Vec<Evidence>) {
+    let mut score = score;
+    let mut evidence = Vec::new();
+    if let Some(date) = query.birth_date.as_deref()
+        && !entry.birth_dates.is_empty()
+    {
+        let agrees = entry
+            .birth_dates
+            .iter()
+            .any(|listed| dates_agree(date, listed));
+        if agrees {
+            score += 0.05;
+            evidence.push(Evidence::BirthDateAgrees);
+        } else {
+            score -= 0.25;
+            evidence.push(Evidence::BirthDateDisagrees);
+        }
+    }
+    if !query.nationalities.is_empty() && !entry.nationalities.is_empty() {
+        let agrees = query.nationalities.iter().any(|q| {
+            entry
+                .nationalities
+                .iter()
+                .any(|listed| country_agrees(q, listed))
+        });
+        if agrees {
+            score += 0.03;
+            evidence.push(Evidence::NationalityAgrees);
+        } else {
+            score -= 0.1;
+            evidence.push(Evidence::NationalityDisagrees);
+        }
+    }
+    (score.clamp(0.0, 1.0), evidence)
+}
+
+/// Two dates agree when one is a prefix of the other (`1970` and `1970-02-03`), after taking
+/// the first ten characters (`1970-02-03T00:00`).
+fn dates_agree(a: &str, b: &str) -> bool {
+    let a: String = a.trim().chars().take(10).collect();
+    let b: String = b.trim().chars().take(10).collect();
+    !a.is_empty() && !b.is_empty() && (a.starts_with(&b) || b.starts_with(&a))
+}
+
+fn country_agrees(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+    a == b
+        || ((a == "ru" || a == "russia") && b.contains("russia"))
+        || ((b == "ru" || b == "russia") && a.contains("russia"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::{ListedName, NameStrength};
+
+    fn person(id: &str, names: &[&str], birth: &[&str]) -> ListEntry {
+        ListEntry {
+            source: ListSource::OfacSdn,
+            id: id.to_owned(),
+            kind: EntityKind::Person,
+            names: names
+                .iter()
+                .map(|n| ListedName {
+                    text: (*n).to_owned(),
+                    strength: NameStrength::Primary,
+                })
+                .collect(),
+            birth_dates: birth.iter().map(|b| (*b).to_owned()).collect(),
+            nationalities: vec!["Russia".to_owned()],
+            countries: Vec::new(),
+            programs: Vec::new(),
+        }
+    }
+
+    fn index() -> ListIndex {
+        let mut index = ListIndex::new();
+        index.extend([
+            person("1", &["KOROBOV, Igor Valentinovich"], &["1956-08-03"]),
+            person("2", &["Ivan Sidorov"], &["1970"]),
+            person("3", &["Anna Sidorova"], &[]),
+        ]);
+        index
+    }
+
+    #[test]
+    fn a_name_in_another_script_and_order_finds_its_entry() {
+        let hits = index().screen(
+            &Query {
+                name: "Игорь Коробов".to_owned(),
+                ..Query::default()
+            },
+            0.7,
+        );
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].entry, 0);
+    }
+
+    #[test]
+    fn birth_dates_and_gender_forms_decide_between_namesakes() {
+        let index = index();
+        let query = |birth: &str| Query {
+            name: "Ivan Sidorov".to_owned(),
+            birth_date: Some(birth.to_owned()),
+            ..Query::default()
+        };
+        let agreeing = index.screen(&query("1970-05-06"), 0.7);
+        assert_eq!(agreeing.len(), 1, "not Anna Sidorova");
+        assert!(agreeing[0].evidence.contains(&Evidence::BirthDateAgrees));
+        let other_decade = index.screen(&query("1990"), 0.8);
+        assert!(other_decade.is_empty(), "{other_decade:?}");
+    }
+
+    #[test]
+    fn a_typo_at_the_end_of_a_long_surname_is_still_found_and_updates_replace_a_list() {
+        let mut index = index();
+        let hits = index.screen(
+            &Query {
+                name: "Igor Korobow".to_owned(),
+                ..Query::default()
+            },
+            0.6,
+        );
+        assert_eq!(hits.first().map(|h| h.entry), Some(0));
+        index.replace(
+            ListSource::OfacSdn,
+            vec![person("9", &["Nobody Else"], &[])],
+        );
+        assert_eq!(index.entries().len(), 1);
+        let hits = index.screen(
+            &Query {
+                name: "Igor Korobov".to_owned(),
+                ..Query::default()
+            },
+            0.6,
+        );
+        assert!(hits.is_empty());
+    }
+}
