@@ -27,5 +27,6 @@ mod translit;
 pub use fold::{fold_token, name_tokens};
 pub use index::{NameIndex, SearchHit};
 pub use matcher::{
-    AlignedTokens, DEFAULT_THRESHOLD, NameComparison, NameKind, TokenMatch, compare_names,
+    AlignedTokens, DEFAULT_THRESHOLD, NameComparison, NameKind, PreparedName, TokenMatch,
+    compare_names, compare_prepared,
 };

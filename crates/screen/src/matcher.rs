@@ -128,9 +128,35 @@ const FILLER: &[&str] = &[
 
 /// Compares two names of one kind.
 pub fn compare_names(left: &str, right: &str, kind: NameKind) -> NameComparison {
-    let (left_latin, left) = prepare(left);
-    let (right_latin, right) = prepare(right);
-    compare_tokens(&left, &right, &left_latin, &right_latin, kind)
+    compare_prepared(&PreparedName::new(left), &PreparedName::new(right), kind)
+}
+
+/// A name folded once for many comparisons (the screening index keeps one per listed name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreparedName {
+    latin: Vec<String>,
+    tokens: Vec<String>,
+}
+
+impl PreparedName {
+    pub fn new(name: &str) -> PreparedName {
+        let (latin, tokens) = prepare(name);
+        PreparedName { latin, tokens }
+    }
+
+    /// The skeleton tokens.
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+}
+
+/// [`compare_names`] for names already prepared.
+pub fn compare_prepared(
+    left: &PreparedName,
+    right: &PreparedName,
+    kind: NameKind,
+) -> NameComparison {
+    compare_tokens(&left.tokens, &right.tokens, &left.latin, &right.latin, kind)
 }
 
 /// Number words and ordinals read as digits, so `Three Percenters` meets `3 Percenters`.

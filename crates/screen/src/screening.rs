@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 
-use crate::fold::{name_tokens, name_words};
 use crate::lists::{EntityKind, ListEntry, ListSource};
-use crate::matcher::{NameComparison, NameKind, compare_names};
+use crate::matcher::{NameComparison, NameKind, PreparedName, compare_prepared};
 
-/// The most candidates scored for one query.
-const MAX_CANDIDATES: usize = 300;
+/// The most candidates scored for one query: those sharing the most words with it.
+const MAX_CANDIDATES: usize = 64;
 /// Tokens listed under more names than this are too common to find candidates by (`al`,
 /// `bin`, `llc`); they still count in the score.
 const COMMON_TOKEN_POSTINGS: usize = 20_000;
@@ -52,6 +51,8 @@ pub struct ScreeningHit {
 #[derive(Default)]
 pub struct ListIndex {
     entries: Vec<ListEntry>,
+    /// Every listed name, folded once: `prepared[entry][name]`.
+    prepared: Vec<Vec<PreparedName>>,
     /// Token (and prefix key) -> (entry, name) postings.
     postings: HashMap<String, Vec<(u32, u16)>>,
 }
@@ -65,22 +66,21 @@ impl ListIndex {
     pub fn extend(&mut self, entries: impl IntoIterator<Item = ListEntry>) {
         for entry in entries {
             let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+            let mut prepared = Vec::with_capacity(entry.names.len());
             for (n, name) in entry.names.iter().enumerate().take(usize::from(u16::MAX)) {
                 let n = u16::try_from(n).unwrap_or(u16::MAX);
-                for token in name_tokens(&name.text) {
-                    let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
-                    let keys = [
-                        Some(token.clone()),
-                        (prefix.len() < token.len()).then(|| format!("{prefix}*")),
-                    ];
-                    for key in keys.into_iter().flatten() {
+                let name = PreparedName::new(&name.text);
+                for token in name.tokens() {
+                    for key in keys(token).into_iter().flatten() {
                         let list = self.postings.entry(key).or_default();
                         if list.last() != Some(&(index, n)) {
                             list.push((index, n));
                         }
                     }
                 }
+                prepared.push(name);
             }
+            self.prepared.push(prepared);
             self.entries.push(entry);
         }
     }
@@ -92,6 +92,7 @@ impl ListIndex {
             .filter(|entry| entry.source != source)
             .collect();
         self.postings.clear();
+        self.prepared.clear();
         self.extend(kept);
         self.extend(entries);
     }
@@ -108,16 +109,11 @@ impl ListIndex {
     /// The entries that may be the person or organisation of `query`, best first, scoring at
     /// least `threshold`.
     pub fn screen(&self, query: &Query, threshold: f64) -> Vec<ScreeningHit> {
-        let words = name_words(&query.name);
+        let prepared = PreparedName::new(&query.name);
         // Candidates: names sharing a token or a prefix key with the query, by how many.
         let mut counts: HashMap<(u32, u16), u32> = HashMap::new();
-        for (_, token) in &words {
-            let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
-            let keys = [
-                Some(token.clone()),
-                (prefix.len() < token.len()).then(|| format!("{prefix}*")),
-            ];
-            for key in keys.into_iter().flatten() {
+        for token in prepared.tokens() {
+            for key in keys(token).into_iter().flatten() {
                 if let Some(list) = self.postings.get(&key)
                     && list.len() <= COMMON_TOKEN_POSTINGS
                 {
@@ -142,7 +138,8 @@ impl ListIndex {
                 EntityKind::Person => NameKind::Person,
                 _ => NameKind::Organisation,
             };
-            let comparison = compare_names(&query.name, &listed.text, kind);
+            let listed_prepared = &self.prepared[entry_index as usize][usize::from(name_index)];
+            let comparison = compare_prepared(&prepared, listed_prepared, kind);
             let (score, evidence) = weigh(comparison.score, query, entry);
             if score < threshold {
                 continue;
@@ -170,6 +167,13 @@ impl ListIndex {
         });
         hits
     }
+}
+
+/// The index keys of a token: itself, and its first letters as a prefix key when it is longer.
+fn keys(token: &str) -> [Option<String>; 2] {
+    let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
+    let prefix_key = (prefix.len() < token.len()).then(|| format!("{prefix}*"));
+    [Some(token.to_owned()), prefix_key]
 }
 
 fn compatible(query: EntityKind, listed: EntityKind) -> bool {
