@@ -227,6 +227,11 @@ fn weight(token: &str, kind: NameKind) -> f64 {
 /// Edit distance with adjacent transpositions (optimal string alignment) over chars: `Appel`
 /// and `Apple` are one edit apart. The tokens are short.
 fn edit_distance(a: &str, b: &str) -> usize {
+    // Short ASCII words (nearly every skeleton) are compared on the stack.
+    const SHORT: usize = 24;
+    if a.is_ascii() && b.is_ascii() && a.len() < SHORT && b.len() < SHORT {
+        return osa(a.as_bytes(), b.as_bytes(), &mut [0u8; SHORT * SHORT], SHORT);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let width = b.len() + 1;
@@ -250,6 +255,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len() * width + b.len()]
+}
+
+/// Optimal string alignment distance of two byte strings shorter than `width`, in `d`.
+fn osa(a: &[u8], b: &[u8], d: &mut [u8], width: usize) -> usize {
+    for i in 0..=a.len() {
+        d[i * width] = i as u8;
+    }
+    for (j, cell) in d.iter_mut().take(b.len() + 1).enumerate() {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    usize::from(d[a.len() * width + b.len()])
 }
 
 /// Whether two tokens are two forms of one Russian surname or patronymic: one is the other
@@ -316,14 +344,20 @@ fn token_similarity(
         _ => 3,
     };
 
-    let edits = edit_distance(a, b).min(edit_distance(a_latin, b_latin));
-    if edits > allowed {
-        return None;
-    }
+    // The distance is at least the difference in length: most pairs stop here, uncomputed.
+    let within = |x: &str, y: &str| {
+        let (lx, ly) = (x.chars().count(), y.chars().count());
+        (lx.abs_diff(ly) <= allowed)
+            .then(|| edit_distance(x, y))
+            .filter(|edits| *edits <= allowed)
+    };
+    let edits = match within(a, b) {
+        Some(edits) => Some(edits),
+        None if a_latin != a || b_latin != b => within(a_latin, b_latin),
+        None => None,
+    }?;
     let longest = la.max(lb) as f64;
     let similarity = 1.0 - edits as f64 / longest;
-    // Differences at the start of a word weigh more than at its end (`Federer`/`Federman`
-    // differ late and are different people more often than `Bessi`/`Messi` are one).
     Some((similarity.max(0.0), TokenMatch::Close { edits }))
 }
 
@@ -587,6 +621,28 @@ mod tests {
                 score(a, b)
             );
         }
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_the_same_on_both_paths() {
+        for (a, b, edits) in [
+            ("appel", "apple", 1),
+            ("kitten", "sitting", 3),
+            ("", "abc", 3),
+            ("korobov", "korobov", 0),
+            ("ab", "ba", 1),
+            ("ёлка", "елка", 1),
+            ("навальный", "навальная", 2),
+        ] {
+            assert_eq!(edit_distance(a, b), edits, "{a}/{b}");
+            assert_eq!(edit_distance(b, a), edits, "{b}/{a}");
+        }
+        let long = "a".repeat(40);
+        assert_eq!(
+            edit_distance(&long, &"a".repeat(38)),
+            2,
+            "beyond the stack path"
+        );
     }
 
     #[test]

@@ -9,10 +9,10 @@ use crate::lists::{EntityKind, ListEntry, ListSource};
 use crate::matcher::{NameComparison, NameKind, PreparedName, compare_prepared};
 
 /// The most candidates scored for one query: those sharing the most words with it.
-const MAX_CANDIDATES: usize = 64;
+const MAX_CANDIDATES: usize = 32;
 /// Tokens listed under more names than this are too common to find candidates by (`al`,
-/// `bin`, `llc`); they still count in the score.
-const COMMON_TOKEN_POSTINGS: usize = 20_000;
+/// `bin`, `llc`) once a rarer word of the query has found some; they still count in the score.
+const COMMON_TOKEN_POSTINGS: usize = 2_000;
 /// Letters of a token's prefix key: a typo at the end of a long name still finds it.
 const PREFIX_KEY_CHARS: usize = 4;
 
@@ -110,25 +110,10 @@ impl ListIndex {
     /// least `threshold`.
     pub fn screen(&self, query: &Query, threshold: f64) -> Vec<ScreeningHit> {
         let prepared = PreparedName::new(&query.name);
-        // Candidates: names sharing a token or a prefix key with the query, by how many.
-        let mut counts: HashMap<(u32, u16), u32> = HashMap::new();
-        for token in prepared.tokens() {
-            for key in keys(token).into_iter().flatten() {
-                if let Some(list) = self.postings.get(&key)
-                    && list.len() <= COMMON_TOKEN_POSTINGS
-                {
-                    for posting in list {
-                        *counts.entry(*posting).or_default() += 1;
-                    }
-                }
-            }
-        }
-        let mut candidates: Vec<((u32, u16), u32)> = counts.into_iter().collect();
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        candidates.truncate(MAX_CANDIDATES);
+        let candidates = self.candidates(&prepared);
 
         let mut best: HashMap<u32, ScreeningHit> = HashMap::new();
-        for ((entry_index, name_index), _) in candidates {
+        for (entry_index, name_index) in candidates {
             let entry = &self.entries[entry_index as usize];
             if query.kind.is_some_and(|kind| !compatible(kind, entry.kind)) {
                 continue;
@@ -174,6 +159,53 @@ fn keys(token: &str) -> [Option<String>; 2] {
     let prefix: String = token.chars().take(PREFIX_KEY_CHARS).collect();
     let prefix_key = (prefix.len() < token.len()).then(|| format!("{prefix}*"));
     [Some(token.to_owned()), prefix_key]
+}
+
+impl ListIndex {
+    /// The names sharing the most with the query, through the postings of its tokens (a shared
+    /// word counts twice, a shared prefix key once). Rare keys are read first; a key more
+    /// common than [`COMMON_TOKEN_POSTINGS`] is read only while nothing rarer found anything.
+    fn candidates(&self, prepared: &PreparedName) -> Vec<(u32, u16)> {
+        let mut lists: Vec<(&[(u32, u16)], u32)> = prepared
+            .tokens()
+            .iter()
+            .flat_map(|token| {
+                let [word, prefix] = keys(token);
+                [(word, 2), (prefix, 1)]
+            })
+            .filter_map(|(key, weight)| {
+                let list = self.postings.get(&key?)?;
+                Some((list.as_slice(), weight))
+            })
+            .collect();
+        lists.sort_by_key(|(list, _)| list.len());
+        let mut hits: Vec<((u32, u16), u32)> = Vec::new();
+        for (list, weight) in lists {
+            if list.len() > COMMON_TOKEN_POSTINGS && !hits.is_empty() {
+                break;
+            }
+            hits.extend(
+                list.iter()
+                    .take(COMMON_TOKEN_POSTINGS)
+                    .map(|p| (*p, weight)),
+            );
+        }
+        // Sum the weights per name: sort, then add up runs.
+        hits.sort_unstable_by_key(|(posting, _)| *posting);
+        let mut scored: Vec<((u32, u16), u32)> = Vec::new();
+        for (posting, weight) in hits {
+            match scored.last_mut() {
+                Some((last, total)) if *last == posting => *total += weight,
+                _ => scored.push((posting, weight)),
+            }
+        }
+        scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+            .into_iter()
+            .take(MAX_CANDIDATES)
+            .map(|(posting, _)| posting)
+            .collect()
+    }
 }
 
 fn compatible(query: EntityKind, listed: EntityKind) -> bool {
