@@ -75,6 +75,42 @@ pub enum Command {
     /// Name screening.
     #[command(subcommand)]
     Screen(ScreenCommand),
+    /// Sanctions and registry lists kept in the data directory.
+    #[command(subcommand)]
+    Lists(ListsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListsCommand {
+    /// Read a list file, and keep it in DATA_DIR/lists for screening (a newer file of the same
+    /// kind replaces the older one). For `ofac`, give sdn.csv; alt.csv and add.csv beside it
+    /// come along.
+    Import {
+        #[arg(value_enum)]
+        kind: ListKind,
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Stop at the first malformed record instead of skipping it.
+        #[arg(long)]
+        stop_on_error: bool,
+    },
+    /// The lists kept, with their entries and when they were imported.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The list formats `lists import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListKind {
+    Ofac,
+    Un,
+    Sema,
+    Ftm,
+    Targets,
+    Eu,
+    Uk,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,9 +124,9 @@ pub enum ScreenCommand {
         /// Date of birth: 1970, 1970-02 or 1970-02-03.
         #[arg(long)]
         dob: Option<String>,
-        /// Directory of list files.
+        /// Directory of list files; by default the lists imported into DATA_DIR/lists.
         #[arg(long, value_name = "DIR")]
-        lists: PathBuf,
+        lists: Option<PathBuf>,
         /// Score from which a listed name is reported.
         #[arg(long, default_value_t = corridor_screen::DEFAULT_THRESHOLD)]
         threshold: f64,

@@ -600,7 +600,7 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     out!("{text}")
 }
 
-pub fn screen(command: ScreenCommand) -> Result<(), Failure> {
+pub fn screen(global: &Global, command: ScreenCommand) -> Result<(), Failure> {
     match command {
         ScreenCommand::Query {
             name,
@@ -615,6 +615,7 @@ pub fn screen(command: ScreenCommand) -> Result<(), Failure> {
             if name.trim().is_empty() {
                 return Err(Failure::usage("--name must not be empty"));
             }
+            let lists = lists.unwrap_or_else(|| global.data_dir.join("lists"));
             let index = crate::lists::load_dir(&lists)?;
             let query = corridor_screen::screening::Query {
                 name,

@@ -77,7 +77,8 @@ fn main() -> ExitCode {
             Command::User(command) => commands::user(global, command).await,
             Command::Audit(command) => commands::audit(global, command).await,
             Command::Token(command) => commands::token(global, command).await,
-            Command::Screen(command) => commands::screen(command),
+            Command::Screen(command) => commands::screen(global, command),
+            Command::Lists(command) => lists::command(global, command),
         }
     });
     match result {

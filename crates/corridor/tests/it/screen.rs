@@ -142,3 +142,61 @@ fn query_refuses_what_it_cannot_use() {
     let err = env.fails(&["screen", "query", "--name", " ", "--lists", path_str(&ofac)]);
     assert!(err.contains("--name"), "{err}");
 }
+
+#[test]
+fn lists_are_imported_kept_replaced_and_screened_against() {
+    let env = Env::new();
+    let status = env.ok(&["lists", "status"]);
+    assert!(status.contains("no list imported"), "{status}");
+
+    let sdn = lists_dir("ofac").join("sdn.csv");
+    let out = env.ok(&["lists", "import", "ofac", path_str(&sdn)]);
+    assert!(out.contains("imported 8976 entries"), "{out}");
+    let un = lists_dir("un").join("consolidated.xml");
+    env.ok(&["lists", "import", "un", path_str(&un)]);
+    let status = env.ok(&["lists", "status", "--json"]);
+    let manifest: serde_json::Value = serde_json::from_str(&status).expect("JSON");
+    assert_eq!(manifest.as_array().map(Vec::len), Some(2));
+    assert_eq!(manifest[0]["kind"], "ofac");
+    assert_eq!(manifest[0]["entries"], 8976);
+    assert!(
+        env.data_dir.join("lists/ofac/alt.csv").is_file(),
+        "companions kept"
+    );
+
+    // Without --lists, the imported lists are screened against.
+    let hits = env.ok(&["screen", "query", "--name", "Igor Korobov"]);
+    assert!(hits.contains("21328"), "{hits}");
+
+    // A broken file: with --stop-on-error nothing changes; skipping, its bad line is named.
+    let broken = env.file(
+        "broken.csv",
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n37,\"SECRET CANARY\"\r\n",
+    );
+    let err = env.fails(&[
+        "lists",
+        "import",
+        "ofac",
+        path_str(&broken),
+        "--stop-on-error",
+    ]);
+    assert!(
+        err.contains("line 2") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(!err.contains("CANARY"), "{err}");
+    let still = env.ok(&["lists", "status", "--json"]);
+    assert!(still.contains("8976"), "the old list is whole: {still}");
+    let output = env.run(&["lists", "import", "ofac", path_str(&broken)]);
+    assert!(output.status.success());
+    let warnings = String::from_utf8_lossy(&output.stderr);
+    assert!(warnings.contains("line 2"), "{warnings}");
+    let replaced = env.ok(&["lists", "status"]);
+    assert!(
+        replaced.contains("       1 entries") && replaced.contains("1 skipped"),
+        "{replaced}"
+    );
+
+    let err = env.fails(&["lists", "import", "un", "/no/such/file.xml"]);
+    assert!(err.contains("cannot read"), "{err}");
+}
