@@ -99,6 +99,16 @@ pub enum ListsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Who is listed by the US, EU, UK or UN with a Russia link but not by Canada: the same
+    /// person or entity resolved across lists, one line (or CSV row) each.
+    Compare {
+        /// Directory of list files; by default the lists imported into DATA_DIR/lists.
+        #[arg(long, value_name = "DIR")]
+        lists: Option<std::path::PathBuf>,
+        /// Also write the result as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<std::path::PathBuf>,
+    },
 }
 
 /// The list formats `lists import` reads.

@@ -98,6 +98,9 @@ pub fn command(global: &Global, command: ListsCommand) -> Result<(), Failure> {
             stop_on_error,
         } => import(global, kind, &file, stop_on_error),
         ListsCommand::Status { json } => status(global, json),
+        ListsCommand::Compare { lists, csv } => {
+            compare(&lists.unwrap_or_else(|| lists_dir(global)), csv.as_deref())
+        }
     }
 }
 
@@ -215,6 +218,68 @@ fn import(global: &Global, kind: ListKind, file: &Path, stop: bool) -> Result<()
         file.display(),
         import.skipped.len()
     )
+}
+
+fn compare(dir: &Path, csv_file: Option<&Path>) -> Result<(), Failure> {
+    let index = load_dir(dir)?;
+    let canada = index
+        .entries()
+        .iter()
+        .any(|e| e.source == corridor_screen::lists::ListSource::CanadaSema);
+    if !canada {
+        eprintln!("warning: no Canadian (SEMA) list is loaded: every Russia-linked entry is a gap");
+    }
+    let gaps = corridor_screen::compare::gaps(index.entries());
+    let listed_by = |gap: &corridor_screen::compare::Gap| {
+        gap.listed_by
+            .iter()
+            .map(|(source, id)| format!("{}:{id}", source.as_str()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if let Some(path) = csv_file {
+        let mut writer = csv::Writer::from_path(path)
+            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
+        let write = |writer: &mut csv::Writer<File>, row: [&str; 5]| {
+            writer
+                .write_record(row)
+                .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))
+        };
+        write(
+            &mut writer,
+            ["name", "kind", "listed_by", "birth_dates", "programs"],
+        )?;
+        for gap in &gaps {
+            let kind = format!("{:?}", gap.kind).to_lowercase();
+            write(
+                &mut writer,
+                [
+                    &gap.name,
+                    &kind,
+                    &listed_by(gap),
+                    &gap.birth_dates.join(" "),
+                    &gap.programs.join("; "),
+                ],
+            )?;
+        }
+        writer
+            .flush()
+            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
+    }
+    out!(
+        "{} listed with a Russia link by the US, EU, UK or UN and not by Canada",
+        gaps.len()
+    )?;
+    for gap in &gaps {
+        out!(
+            "{}  ({:?})  {}  [{}]",
+            gap.name,
+            gap.kind,
+            listed_by(gap),
+            gap.programs.join("; ")
+        )?;
+    }
+    Ok(())
 }
 
 fn status(global: &Global, json: bool) -> Result<(), Failure> {

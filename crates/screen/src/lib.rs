@@ -14,6 +14,7 @@
 //!
 //! No IO here: list parsers will read from `Read`, the caller opens files.
 
+pub mod compare;
 pub mod eval;
 mod fold;
 mod index;

@@ -200,3 +200,47 @@ fn lists_are_imported_kept_replaced_and_screened_against() {
     let err = env.fails(&["lists", "import", "un", "/no/such/file.xml"]);
     assert!(err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn compare_lists_the_russia_linked_that_canada_has_not_listed_with_a_csv() {
+    let env = Env::new();
+    let dir = env.dir.path().join("lists");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("sdn.csv"),
+        "1,\"KOROBOV, Igor Valentinovich\",\"individual\",\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 03 Aug 1956.\"\r\n\
+         2,\"SIDOROV, Ivan\",\"individual\",\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
+         3,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+    )
+    .expect("sdn");
+    std::fs::write(
+        dir.join("sema-fixture.xml"),
+        "<?xml version=\"1.0\"?><data-set><record><Country>Russia / Russie</Country>\
+         <LastName>Sidorov</LastName><GivenName>Ivan</GivenName><Schedule>1</Schedule>\
+         <Item>1</Item></record></data-set>",
+    )
+    .expect("sema");
+    let csv_path = env.dir.path().join("gaps.csv");
+    let stdout = env.ok(&[
+        "lists",
+        "compare",
+        "--lists",
+        path_str(&dir),
+        "--csv",
+        path_str(&csv_path),
+    ]);
+    assert!(stdout.starts_with("1 listed"), "{stdout}");
+    assert!(
+        stdout.contains("KOROBOV") && stdout.contains("ofac_sdn:1"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("SIDOROV") && !stdout.contains("AEROCARIBBEAN"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(&csv_path).expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "name,kind,listed_by,birth_dates,programs");
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].contains("1956-08-03"), "{csv}");
+}

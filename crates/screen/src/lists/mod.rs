@@ -142,7 +142,8 @@ impl ListEntry {
     pub fn russia_linked(&self) -> bool {
         let russian = |text: &String| {
             let upper = text.to_uppercase();
-            upper.contains("RUSSIA") || upper == "RU"
+            // RUSSIA-EO14024, Russia / Russie, RUSSIAN FEDERATION; the EU's programme RUS; ru.
+            upper.contains("RUSSIA") || upper == "RU" || upper == "RUS"
         };
         self.programs.iter().any(russian)
             || self.nationalities.iter().any(russian)
