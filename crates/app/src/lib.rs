@@ -19,6 +19,7 @@ mod intake;
 mod login;
 pub mod programs;
 mod referrals;
+mod screening;
 mod sealing;
 mod sessions;
 mod sharing;
@@ -43,6 +44,7 @@ pub use error::{AppError, Result};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
+pub use screening::ListedMatch;
 
 /// An unsealed Corridor: store, root key, programs and the name index.
 pub struct Corridor {
@@ -54,6 +56,7 @@ pub struct Corridor {
     audit_queue: audit::AuditQueue,
     intake_policy: IntakePolicy,
     intake_throttle: intake::IntakeThrottle,
+    lists: screening::Lists,
 }
 
 impl Corridor {
@@ -86,6 +89,7 @@ impl Corridor {
             accounts: AccountPolicy::default(),
             intake_policy: IntakePolicy::default(),
             intake_throttle: Default::default(),
+            lists: Default::default(),
         };
         Ok((corridor, organisation))
     }
@@ -106,6 +110,7 @@ impl Corridor {
             accounts: AccountPolicy::default(),
             intake_policy: IntakePolicy::default(),
             intake_throttle: Default::default(),
+            lists: Default::default(),
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

@@ -76,6 +76,7 @@ string_enum! {
         ApiTokenRefused => "api_token_refused", "API token refused",
         AccessDenied => "access_denied", "Access denied",
         PublicIntake => "public_intake", "Public intake",
+        ScreeningRun => "screening_run", "Screening run",
     }
 }
 

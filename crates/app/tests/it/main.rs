@@ -7,6 +7,7 @@ mod audit;
 mod cases;
 mod editing;
 mod referrals;
+mod screening;
 mod sealing;
 mod support;
 mod visibility;

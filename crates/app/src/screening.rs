@@ -1,0 +1,68 @@
+//! Screening as a signed-in user (or a token) reaches it: names against the sanctions and
+//! registry lists loaded into this Corridor. Needs `screening_run`; every run is audited,
+//! without the name screened.
+
+use std::sync::RwLock;
+
+use corridor_core::{AuditAction, AuditOutcome, Permission};
+use corridor_screen::lists::ListEntry;
+use corridor_screen::screening::{ListIndex, Query, ScreeningHit};
+
+use crate::accounts::Principal;
+use crate::visibility::event;
+use crate::{Corridor, Result};
+
+/// The loaded lists, shared by every request; replaced whole when lists are reloaded.
+#[derive(Default)]
+pub(crate) struct Lists(RwLock<ListIndex>);
+
+/// A hit with the listed entry it points to.
+#[derive(Clone, Debug)]
+pub struct ListedMatch {
+    pub entry: ListEntry,
+    pub hit: ScreeningHit,
+}
+
+impl Corridor {
+    /// Replaces the loaded lists.
+    pub fn load_lists(&self, index: ListIndex) {
+        *self.lists.0.write().unwrap_or_else(|p| p.into_inner()) = index;
+    }
+
+    /// How many listed names are loaded.
+    pub fn listed_names(&self) -> usize {
+        self.lists
+            .0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .names()
+    }
+
+    /// Screens `query` against the loaded lists (needs `screening_run`): the listed entries
+    /// scoring at least `threshold`, best first, at most `limit`.
+    pub async fn screen_for(
+        &self,
+        who: &Principal,
+        query: &Query,
+        threshold: f64,
+        limit: usize,
+    ) -> Result<Vec<ListedMatch>> {
+        self.permit(who, Permission::ScreeningRun, AuditAction::ScreeningRun)
+            .await?;
+        let matches: Vec<ListedMatch> = {
+            let index = self.lists.0.read().unwrap_or_else(|p| p.into_inner());
+            index
+                .screen(query, threshold)
+                .into_iter()
+                .take(limit)
+                .map(|hit| ListedMatch {
+                    entry: index.entries()[hit.entry].clone(),
+                    hit,
+                })
+                .collect()
+        };
+        self.audit(event(who, AuditAction::ScreeningRun, AuditOutcome::Allowed))
+            .await?;
+        Ok(matches)
+    }
+}
