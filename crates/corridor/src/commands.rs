@@ -114,6 +114,18 @@ pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
     };
     corridor_web::ensure_private(args.bind, options).map_err(|e| Failure::usage(e.to_string()))?;
     let corridor = unseal(global).await?;
+    // The lists imported with `corridor lists import`, for screening.
+    let lists = global.data_dir.join("lists");
+    if lists.is_dir() {
+        match crate::lists::load_dir(&lists) {
+            Ok(index) => {
+                out!("Screening against {} listed names", index.names())?;
+                corridor.load_lists(index);
+            }
+            // The cases must stay reachable even when the lists cannot be read.
+            Err(failure) => eprintln!("warning: no lists loaded: {}", failure.message),
+        }
+    }
     serve_unsealed(corridor, args.bind, options).await
 }
 
