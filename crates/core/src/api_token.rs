@@ -27,6 +27,8 @@ string_enum! {
         CasesShare => "cases:share", "Share and refer cases to other organisations",
         /// Read the referrals made to the token's organisation (sponsors).
         ReferralsRead => "referrals:read", "Read referrals",
+        /// Screen names against the sanctions and registry lists (`/match`).
+        ScreeningRun => "screening:run", "Screen names against the lists",
     }
 }
 
@@ -39,6 +41,7 @@ pub const SCOPES: &[(ApiScope, &[Permission])] = &[
     (ApiScope::CasesWrite, &[CaseCreate, CaseEdit]),
     (ApiScope::CasesShare, &[CaseShare, ReferralManage]),
     (ApiScope::ReferralsRead, &[ReferralRead]),
+    (ApiScope::ScreeningRun, &[ScreeningRun]),
 ];
 
 impl ApiScope {

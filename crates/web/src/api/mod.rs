@@ -16,6 +16,7 @@ pub mod body;
 mod cases;
 mod dashboard;
 pub mod error;
+mod matching;
 mod referrals;
 pub mod routes;
 mod sharing;

@@ -6,7 +6,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use corridor_core::Permission;
 
-use super::{cases, dashboard, referrals, sharing};
+use super::{cases, dashboard, matching, referrals, sharing};
 use crate::AppState;
 
 /// One operation of the API.
@@ -24,6 +24,7 @@ pub enum Operation {
     ListReferrals,
     GetReferral,
     GetDashboard,
+    Match,
 }
 
 impl Operation {
@@ -41,6 +42,7 @@ impl Operation {
             Operation::WithdrawReferral => "withdrawReferral",
             Operation::ListReferrals => "listReferrals",
             Operation::GetReferral => "getReferral",
+            Operation::Match => "match",
             Operation::GetDashboard => "getDashboard",
         }
     }
@@ -61,6 +63,7 @@ impl Operation {
             Operation::WithdrawReferral => on(filter, sharing::withdraw),
             Operation::ListReferrals => on(filter, referrals::list),
             Operation::GetReferral => on(filter, referrals::get),
+            Operation::Match => on(filter, matching::post),
             Operation::GetDashboard => on(filter, dashboard::get),
         }
     }
@@ -163,5 +166,11 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/dashboard",
         operation: Operation::GetDashboard,
         permission: Permission::CaseList,
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/match",
+        operation: Operation::Match,
+        permission: Permission::ScreeningRun,
     },
 ];

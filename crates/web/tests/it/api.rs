@@ -297,6 +297,10 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
     let withdraw = format!("/cases/{own}/referrals/{}", api.other);
     let sponsor = api.token("other-sponsor", &[ApiScope::ReferralsRead]).await;
     let p = Some(sponsor.as_str());
+    let screener = api.token("analyst", &[ApiScope::ScreeningRun]).await;
+    let m = Some(screener.as_str());
+    load_a_list(api);
+    let screen = json!({"queries": {"q1": {"schema": "Person", "properties": {"name": ["Игорь Коробов"], "birthDate": ["1956"], "topics": ["sanction"]}}}});
     let version = version_of(api, own).await;
     // The edit keeps the removal date: the dashboard's check below counts it.
     let mut edit = update_body(&version, "Эдита Правкина");
@@ -338,6 +342,12 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
         (Method::DELETE, "/cases/{id}/referrals/{organisation}", withdraw.clone(), s, None, StatusCode::OK),
         (Method::GET, "/referrals/{id}", format!("/referrals/{own}"), p, None, StatusCode::NOT_FOUND),
         (Method::GET, "/dashboard", "/dashboard".into(), r, None, StatusCode::OK),
+        (Method::POST, "/match", "/match?threshold=0.8&algorithm=best".into(), m, Some(screen.clone()), StatusCode::OK),
+        (Method::POST, "/match", "/match?limit=0".into(), m, Some(screen.clone()), StatusCode::BAD_REQUEST),
+        (Method::POST, "/match", "/match?fuzzy=true".into(), m, Some(screen.clone()), StatusCode::BAD_REQUEST),
+        (Method::POST, "/match", "/match".into(), m, Some(json!({"queries": {}})), StatusCode::BAD_REQUEST),
+        (Method::POST, "/match", "/match".into(), m, Some(json!({"queries": {"q": {"schema": "Person", "properties": {}}}})), StatusCode::BAD_REQUEST),
+        (Method::POST, "/match", "/match".into(), r, Some(screen), StatusCode::FORBIDDEN),
     ];
     for (method, route, uri, token, body, expected) in calls {
         let reply = api.call(method.clone(), &uri, token, body.as_ref()).await;
@@ -390,6 +400,14 @@ async fn every_operation_answers_its_good_path() {
         "no A-number in a referral"
     );
     assert_eq!(good("/cases/{id}/referrals", Method::POST)["changed"], true);
+    let matched = good("/match", Method::POST);
+    let first = &matched["responses"]["q1"]["results"][0];
+    assert_eq!(first["id"], "ofac_sdn-21328");
+    assert_eq!(first["match"], true);
+    assert_eq!(
+        matched["responses"]["q1"]["query"]["properties"]["topics"][0], "sanction",
+        "the query comes back as sent"
+    );
     let dashboard = good("/dashboard", Method::GET);
     assert_eq!(dashboard["total"], 2);
     assert_eq!(dashboard["removals"].as_array().expect("list").len(), 1);
@@ -967,6 +985,26 @@ async fn denials(api: &Api, token: ApiTokenId) -> usize {
         .count()
 }
 
+/// Loads a one-entry list (KOROBOV, OFAC 21328) for screening.
+pub fn load_a_list(api: &Api) {
+    use corridor_screen::lists::{EntityKind, ListEntry, ListSource, ListedName, NameStrength};
+    let mut index = corridor_screen::screening::ListIndex::new();
+    index.extend([ListEntry {
+        source: ListSource::OfacSdn,
+        id: "21328".to_owned(),
+        kind: EntityKind::Person,
+        names: vec![ListedName {
+            text: "KOROBOV, Igor Valentinovich".to_owned(),
+            strength: NameStrength::Primary,
+        }],
+        birth_dates: vec!["1956-08-03".to_owned()],
+        nationalities: vec!["Russia".to_owned()],
+        countries: Vec::new(),
+        programs: vec!["CAATSA - RUSSIA".to_owned()],
+    }]);
+    api.corridor.load_lists(index);
+}
+
 /// The case's current version (its `updated_at`), for an edit that should go through.
 pub async fn version_of(api: &Api, case: CaseId) -> String {
     match api.corridor.case(case).await.expect("case") {
@@ -1002,6 +1040,9 @@ fn matrix_request(
         Operation::CreateCase => Some(example(|_| {})),
         Operation::SearchCases => Some(json!({ "name": "Pustovoitova" })),
         Operation::ShareCase | Operation::ReferCase => Some(json!({ "organisation": api.other })),
+        Operation::Match => Some(
+            json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["Nobody Listed"]}}}}),
+        ),
         Operation::UpdateCase => Some(update_body(&version, "Matrix Edit")),
         Operation::ListCases
         | Operation::GetCase
