@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    handle, truncated, xml_error,
 };
 
 const FILE: &str = "eu-fsf.xml";
@@ -28,11 +28,7 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
     loop {
         let event = reader
             .read_event_into(&mut buffer)
-            .map_err(|_| RecordError {
-                file: FILE,
-                line: records.max(1),
-                reason: "not well-formed XML (the import stops here)".to_owned(),
-            })?;
+            .map_err(|_| xml_error(FILE, records))?;
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
@@ -85,12 +81,7 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
         buffer.clear();
     }
     if current.is_some() || depth > 0 {
-        let error = RecordError {
-            file: FILE,
-            line: records.max(1),
-            reason: "the file ends inside a record (truncated?)".to_owned(),
-        };
-        handle(on_error, &mut import.skipped, error)?;
+        handle(on_error, &mut import.skipped, truncated(FILE, records))?;
     }
     Ok(import)
 }

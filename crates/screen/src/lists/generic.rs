@@ -7,7 +7,7 @@ use std::io::Read;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    for_each_csv_record,
 };
 
 /// Which columns hold what, by their header names.
@@ -83,82 +83,65 @@ pub fn read(
         optional(&mapping.kind)?,
     );
     let mut import = Import::default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, csv::Position::line);
-                let field =
-                    |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
-                let name = field(Some(name_column));
-                if name.is_empty() {
-                    let error = RecordError {
-                        file: FILE,
-                        line,
-                        reason: format!("`{}` is empty", mapping.name),
-                    };
-                    handle(on_error, &mut import.skipped, error)?;
-                    continue;
-                }
-                let mut names = vec![ListedName {
-                    text: name.to_owned(),
-                    strength: NameStrength::Primary,
-                }];
-                names.extend(
-                    field(aliases)
-                        .split(mapping.alias_separator)
-                        .map(str::trim)
-                        .filter(|alias| !alias.is_empty())
-                        .map(|alias| ListedName {
-                            text: alias.to_owned(),
-                            strength: NameStrength::Alias,
-                        }),
-                );
-                let kind = match field(kind).to_lowercase().as_str() {
-                    "" => mapping.default_kind,
-                    "person" | "individual" | "физическое лицо" | "фл" => {
-                        EntityKind::Person
-                    }
-                    _ => EntityKind::Organisation,
-                };
-                let id = match field(id) {
-                    "" => format!("line-{line}"),
-                    id => id.to_owned(),
-                };
-                import.entries.push(ListEntry {
-                    source: ListSource::Registry,
-                    id,
-                    kind,
-                    names,
-                    birth_dates: match field(birth_date) {
-                        "" => Vec::new(),
-                        date => vec![date.to_owned()],
-                    },
-                    nationalities: Vec::new(),
-                    countries: Vec::new(),
-                    programs: vec![mapping.label.clone()],
-                });
-            }
-            Err(error) => {
-                let line = error.position().map_or(line, csv::Position::line);
-                let (reason, fatal) = match error.kind() {
-                    csv::ErrorKind::Utf8 { .. } => ("not valid UTF-8", false),
-                    csv::ErrorKind::Io(_) => ("the file could not be read", true),
-                    _ => ("not valid CSV", false),
-                };
+    let entries = &mut import.entries;
+    for_each_csv_record(
+        &mut reader,
+        FILE,
+        on_error,
+        &mut import.skipped,
+        |record, line| {
+            let field =
+                |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
+            let name = field(Some(name_column));
+            if name.is_empty() {
                 let error = RecordError {
                     file: FILE,
                     line,
-                    reason: reason.to_owned(),
+                    reason: format!("`{}` is empty", mapping.name),
                 };
-                if fatal {
-                    return Err(error);
-                }
-                handle(on_error, &mut import.skipped, error)?;
+                return Err(error);
             }
-        }
-    }
+            let mut names = vec![ListedName {
+                text: name.to_owned(),
+                strength: NameStrength::Primary,
+            }];
+            names.extend(
+                field(aliases)
+                    .split(mapping.alias_separator)
+                    .map(str::trim)
+                    .filter(|alias| !alias.is_empty())
+                    .map(|alias| ListedName {
+                        text: alias.to_owned(),
+                        strength: NameStrength::Alias,
+                    }),
+            );
+            let kind = match field(kind).to_lowercase().as_str() {
+                "" => mapping.default_kind,
+                "person" | "individual" | "физическое лицо" | "фл" => {
+                    EntityKind::Person
+                }
+                _ => EntityKind::Organisation,
+            };
+            let id = match field(id) {
+                "" => format!("line-{line}"),
+                id => id.to_owned(),
+            };
+            entries.push(ListEntry {
+                source: ListSource::Registry,
+                id,
+                kind,
+                names,
+                birth_dates: match field(birth_date) {
+                    "" => Vec::new(),
+                    date => vec![date.to_owned()],
+                },
+                nationalities: Vec::new(),
+                countries: Vec::new(),
+                programs: vec![mapping.label.clone()],
+            });
+
+            Ok(())
+        },
+    )?;
     Ok(import)
 }

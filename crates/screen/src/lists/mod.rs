@@ -200,6 +200,66 @@ pub(crate) fn handle(
     }
 }
 
+/// Calls `each` with every record `reader` holds and the line it starts on. A record `each`
+/// refuses, and a record csv cannot read (broken quoting, invalid UTF-8), is skipped or stops
+/// the import as `on_error` says; a failing reader always stops it (it would fail again).
+pub(crate) fn for_each_csv_record<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &'static str,
+    on_error: OnError,
+    skipped: &mut Vec<RecordError>,
+    mut each: impl FnMut(&csv::StringRecord, u64) -> Result<(), RecordError>,
+) -> Result<(), RecordError> {
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = record.position().map_or(line, csv::Position::line);
+                if let Err(error) = each(&record, line) {
+                    handle(on_error, skipped, error)?;
+                }
+            }
+            Err(error) => {
+                let line = error.position().map_or(line, csv::Position::line);
+                let (reason, fatal) = match error.kind() {
+                    csv::ErrorKind::Utf8 { .. } => ("not valid UTF-8", false),
+                    csv::ErrorKind::Io(_) => ("the file could not be read", true),
+                    _ => ("not valid CSV", false),
+                };
+                let error = RecordError {
+                    file,
+                    line,
+                    reason: reason.to_owned(),
+                };
+                if fatal {
+                    return Err(error);
+                }
+                handle(on_error, skipped, error)?;
+            }
+        }
+    }
+}
+
+/// The error of an XML document that quick-xml cannot read on: the import stops there.
+pub(crate) fn xml_error(file: &'static str, record: u64) -> RecordError {
+    RecordError {
+        file,
+        line: record.max(1),
+        reason: "not well-formed XML (the import stops here)".to_owned(),
+    }
+}
+
+/// The error of an XML document that ends with elements still open.
+pub(crate) fn truncated(file: &'static str, record: u64) -> RecordError {
+    RecordError {
+        file,
+        line: record.max(1),
+        reason: "the file ends inside a record (truncated?)".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::io::Read;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    for_each_csv_record,
 };
 
 /// Reads the SDN list; `alt` and `add` are optional companions.
@@ -111,52 +111,20 @@ fn for_each_row(
         .has_headers(false)
         .flexible(true)
         .from_reader(crate::lines::LfReader::new(input));
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                // The DOS end-of-file byte on a line of its own.
-                if record.len() == 1 && record[0].trim_matches(['\u{1a}', ' ']).is_empty() {
-                    continue;
-                }
-                let line = record.position().map_or(line, csv::Position::line);
-                let outcome = if record.len() == fields {
-                    each(&record, line)
-                } else {
-                    Err(RecordError {
-                        file,
-                        line,
-                        reason: format!("{} fields where {fields} were expected", record.len()),
-                    })
-                };
-                if let Err(error) = outcome {
-                    handle(on_error, skipped, error)?;
-                }
-            }
-            Err(error) => {
-                let line = error.position().map_or(line, csv::Position::line);
-                let reason = match error.kind() {
-                    csv::ErrorKind::Utf8 { .. } => "not valid UTF-8",
-                    csv::ErrorKind::Io(_) => "the file could not be read",
-                    _ => "not valid CSV",
-                };
-                let error = RecordError {
-                    file,
-                    line,
-                    reason: reason.to_owned(),
-                };
-                // A read error leaves the reader where it cannot go on reliably: stop.
-                if matches!(on_error, OnError::Stop)
-                    || matches!(error.reason.as_str(), "the file could not be read")
-                {
-                    return Err(error);
-                }
-                skipped.push(error);
-            }
+    for_each_csv_record(&mut reader, file, on_error, skipped, |record, line| {
+        // The DOS end-of-file byte on a line of its own.
+        if record.len() == 1 && record[0].trim_matches(['\u{1a}', ' ']).is_empty() {
+            return Ok(());
         }
-    }
+        if record.len() != fields {
+            return Err(RecordError {
+                file,
+                line,
+                reason: format!("{} fields where {fields} were expected", record.len()),
+            });
+        }
+        each(record, line)
+    })
 }
 
 /// A field's value: `None` for OFAC's `-0-` or blank.

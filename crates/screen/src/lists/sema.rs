@@ -12,7 +12,7 @@ use quick_xml::events::Event;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    handle, truncated, xml_error,
 };
 
 const FILE: &str = "sema-lmes.xml";
@@ -31,11 +31,7 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
     loop {
         let event = reader
             .read_event_into(&mut buffer)
-            .map_err(|_| RecordError {
-                file: FILE,
-                line: records.max(1),
-                reason: "not well-formed XML (the import stops here)".to_owned(),
-            })?;
+            .map_err(|_| xml_error(FILE, records))?;
         match event {
             Event::Start(start) => {
                 depth += 1;
@@ -88,12 +84,7 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
         buffer.clear();
     }
     if record.is_some() || depth > 0 {
-        let error = RecordError {
-            file: FILE,
-            line: records.max(1),
-            reason: "the file ends inside a record (truncated?)".to_owned(),
-        };
-        handle(on_error, &mut import.skipped, error)?;
+        handle(on_error, &mut import.skipped, truncated(FILE, records))?;
     }
     Ok(import)
 }

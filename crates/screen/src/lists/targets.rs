@@ -7,7 +7,7 @@ use std::io::Read;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    for_each_csv_record,
 };
 
 const FILE: &str = "targets.simple.csv";
@@ -53,89 +53,71 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
         program_ids,
     ] = optional;
     let mut import = Import::default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, csv::Position::line);
-                let field =
-                    |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
-                let many = |index: Option<usize>| -> Vec<String> {
-                    field(index)
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                };
-                let kind = match field(Some(schema)) {
-                    "Person" => Some(EntityKind::Person),
-                    "Organization" | "Company" | "LegalEntity" | "PublicBody" => {
-                        Some(EntityKind::Organisation)
-                    }
-                    "Vessel" => Some(EntityKind::Vessel),
-                    "Airplane" => Some(EntityKind::Aircraft),
-                    _ => None,
-                };
-                let Some(kind) = kind else { continue };
-                let primary = field(Some(name));
-                if primary.is_empty() || field(Some(id)).is_empty() {
-                    let error = RecordError {
-                        file: FILE,
-                        line,
-                        reason: "the row has no id or no name".to_owned(),
-                    };
-                    handle(on_error, &mut import.skipped, error)?;
-                    continue;
+    let entries = &mut import.entries;
+    for_each_csv_record(
+        &mut reader,
+        FILE,
+        on_error,
+        &mut import.skipped,
+        |record, line| {
+            let field =
+                |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
+            let many = |index: Option<usize>| -> Vec<String> {
+                field(index)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let kind = match field(Some(schema)) {
+                "Person" => Some(EntityKind::Person),
+                "Organization" | "Company" | "LegalEntity" | "PublicBody" => {
+                    Some(EntityKind::Organisation)
                 }
-                let mut names = vec![ListedName {
-                    text: primary.to_owned(),
-                    strength: NameStrength::Primary,
-                }];
-                names.extend(many(aliases).into_iter().map(|text| ListedName {
-                    text,
-                    strength: NameStrength::Alias,
-                }));
-                let mut programs = many(program_ids);
-                programs.extend(many(sanctions));
-                programs.extend(many(dataset));
-                let countries = many(countries);
-                import.entries.push(ListEntry {
-                    source: ListSource::OpenSanctions,
-                    id: field(Some(id)).to_owned(),
-                    kind,
-                    names,
-                    birth_dates: many(birth_date),
-                    nationalities: if kind == EntityKind::Person {
-                        countries.clone()
-                    } else {
-                        Vec::new()
-                    },
-                    countries,
-                    programs,
-                });
-            }
-            Err(error) => {
-                let line = error.position().map_or(line, csv::Position::line);
-                let (reason, fatal) = match error.kind() {
-                    csv::ErrorKind::Utf8 { .. } => ("not valid UTF-8", false),
-                    // A failing reader fails again: stop rather than loop.
-                    csv::ErrorKind::Io(_) => ("the file could not be read", true),
-                    _ => ("not valid CSV", false),
-                };
+                "Vessel" => Some(EntityKind::Vessel),
+                "Airplane" => Some(EntityKind::Aircraft),
+                _ => None,
+            };
+            let Some(kind) = kind else { return Ok(()) };
+            let primary = field(Some(name));
+            if primary.is_empty() || field(Some(id)).is_empty() {
                 let error = RecordError {
                     file: FILE,
                     line,
-                    reason: reason.to_owned(),
+                    reason: "the row has no id or no name".to_owned(),
                 };
-                if fatal {
-                    return Err(error);
-                }
-                handle(on_error, &mut import.skipped, error)?;
+                return Err(error);
             }
-        }
-    }
+            let mut names = vec![ListedName {
+                text: primary.to_owned(),
+                strength: NameStrength::Primary,
+            }];
+            names.extend(many(aliases).into_iter().map(|text| ListedName {
+                text,
+                strength: NameStrength::Alias,
+            }));
+            let mut programs = many(program_ids);
+            programs.extend(many(sanctions));
+            programs.extend(many(dataset));
+            let countries = many(countries);
+            entries.push(ListEntry {
+                source: ListSource::OpenSanctions,
+                id: field(Some(id)).to_owned(),
+                kind,
+                names,
+                birth_dates: many(birth_date),
+                nationalities: if kind == EntityKind::Person {
+                    countries.clone()
+                } else {
+                    Vec::new()
+                },
+                countries,
+                programs,
+            });
+
+            Ok(())
+        },
+    )?;
     Ok(import)
 }

@@ -9,7 +9,7 @@ use std::io::Read;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    for_each_csv_record,
 };
 
 const FILE: &str = "ConList.csv";
@@ -37,40 +37,22 @@ pub fn read(input: impl Read, on_error: OnError) -> Result<Import, RecordError> 
     let mut import = Import::default();
     let mut columns: Option<Columns> = None;
     let mut by_group: HashMap<String, usize> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, csv::Position::line);
-                let Some(columns) = columns.as_ref() else {
-                    columns = header(&record);
-                    continue;
-                };
-                if let Err(error) = row(&record, line, columns, &mut import, &mut by_group) {
-                    handle(on_error, &mut import.skipped, error)?;
-                }
-            }
-            Err(error) => {
-                let line = error.position().map_or(line, csv::Position::line);
-                let (reason, fatal) = match error.kind() {
-                    csv::ErrorKind::Utf8 { .. } => ("not valid UTF-8", false),
-                    csv::ErrorKind::Io(_) => ("the file could not be read", true),
-                    _ => ("not valid CSV", false),
-                };
-                let error = RecordError {
-                    file: FILE,
-                    line,
-                    reason: reason.to_owned(),
-                };
-                if fatal {
-                    return Err(error);
-                }
-                handle(on_error, &mut import.skipped, error)?;
-            }
-        }
-    }
+    let entries = &mut import.entries;
+    for_each_csv_record(
+        &mut reader,
+        FILE,
+        on_error,
+        &mut import.skipped,
+        |record, line| {
+            let Some(columns) = columns.as_ref() else {
+                columns = header(record);
+                return Ok(());
+            };
+            row(record, line, columns, entries, &mut by_group)?;
+
+            Ok(())
+        },
+    )?;
     if columns.is_none() {
         return Err(RecordError {
             file: FILE,
@@ -114,7 +96,7 @@ fn row(
     record: &csv::StringRecord,
     line: u64,
     columns: &Columns,
-    import: &mut Import,
+    entries: &mut Vec<ListEntry>,
     by_group: &mut HashMap<String, usize>,
 ) -> Result<(), RecordError> {
     let field = |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
@@ -138,7 +120,7 @@ fn row(
         return Err(error("the row has no name (`Name 1` .. `Name 6`)"));
     }
     let index = *by_group.entry(group.to_owned()).or_insert_with(|| {
-        import.entries.push(ListEntry {
+        entries.push(ListEntry {
             source: ListSource::UkOfsi,
             id: group.to_owned(),
             kind: match field(columns.group_type).to_ascii_lowercase().as_str() {
@@ -152,9 +134,9 @@ fn row(
             countries: Vec::new(),
             programs: Vec::new(),
         });
-        import.entries.len() - 1
+        entries.len() - 1
     });
-    let entry = &mut import.entries[index];
+    let entry = &mut entries[index];
     let primary = field(columns.alias_type).eq_ignore_ascii_case("primary name");
     let strength = if primary {
         NameStrength::Primary

@@ -11,7 +11,7 @@ use quick_xml::events::Event;
 
 use super::{
     EntityKind, Import, ListEntry, ListSource, ListedName, NameStrength, OnError, RecordError,
-    handle,
+    handle, truncated, xml_error,
 };
 
 const FILE: &str = "consolidated.xml";
@@ -51,11 +51,7 @@ fn read_buffered(input: impl BufRead, on_error: OnError) -> Result<Import, Recor
     loop {
         let event = reader
             .read_event_into(&mut buffer)
-            .map_err(|_| RecordError {
-                file: FILE,
-                line: records.max(1),
-                reason: "not well-formed XML (the import stops here)".to_owned(),
-            })?;
+            .map_err(|_| xml_error(FILE, records))?;
         match event {
             Event::Start(start) => {
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
@@ -169,12 +165,7 @@ fn read_buffered(input: impl BufRead, on_error: OnError) -> Result<Import, Recor
         buffer.clear();
     }
     if record.is_some() || !path.is_empty() {
-        let error = RecordError {
-            file: FILE,
-            line: records.max(1),
-            reason: "the file ends inside a record (truncated?)".to_owned(),
-        };
-        handle(on_error, &mut import.skipped, error)?;
+        handle(on_error, &mut import.skipped, truncated(FILE, records))?;
     }
     Ok(import)
 }
