@@ -66,3 +66,27 @@ impl Corridor {
         Ok(matches)
     }
 }
+
+impl Corridor {
+    /// Who the loaded US, EU, UK and UN lists name with a Russia link and Canada's does not
+    /// (needs `screening_run`). Audited as an export when `export` is set (a CSV download).
+    pub async fn list_gaps_for(
+        &self,
+        who: &Principal,
+        export: bool,
+    ) -> Result<Vec<corridor_screen::compare::Gap>> {
+        let action = if export {
+            AuditAction::Export
+        } else {
+            AuditAction::ScreeningRun
+        };
+        self.permit(who, Permission::ScreeningRun, action).await?;
+        let gaps = {
+            let index = self.lists.0.read().unwrap_or_else(|p| p.into_inner());
+            corridor_screen::compare::gaps(index.entries())
+        };
+        self.audit(event(who, action, AuditOutcome::Allowed))
+            .await?;
+        Ok(gaps)
+    }
+}

@@ -111,6 +111,7 @@ impl SignedIn {
             csrf: self.csrf.clone(),
             cases: may(corridor_core::Permission::CaseList),
             referrals: may(corridor_core::Permission::ReferralRead),
+            screening: may(corridor_core::Permission::ScreeningRun),
             audit: may(corridor_core::Permission::AuditRead),
             users: may(corridor_core::Permission::UserManage),
             organisations: may(corridor_core::Permission::OrganisationManage),
@@ -126,6 +127,7 @@ pub struct Who {
     /// Which parts of the navigation this user may open.
     pub cases: bool,
     pub referrals: bool,
+    pub screening: bool,
     pub audit: bool,
     pub users: bool,
     pub organisations: bool,

@@ -82,6 +82,8 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/withdraw-referral",
             post(pages::case::withdraw_referral),
         )
+        .route("/screening/gaps", get(pages::gaps::page))
+        .route("/screening/gaps.csv", get(pages::gaps::csv))
         .route("/referrals", get(pages::referrals::referrals))
         .route("/referrals/{id}", get(pages::referrals::referral))
         .route("/admin/audit", get(pages::audit::audit_log))

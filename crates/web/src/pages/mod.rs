@@ -8,6 +8,7 @@ pub mod case;
 pub mod case_form;
 pub mod dashboard;
 pub mod edit;
+pub mod gaps;
 pub mod intake;
 pub mod list;
 pub mod login;

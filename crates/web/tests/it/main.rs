@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod browser;
 mod forms;
+mod gaps;
 mod openapi;
 mod pages;
 mod referrals;

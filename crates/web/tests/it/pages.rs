@@ -687,6 +687,16 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/referrals",
         Some(corridor_core::Permission::ReferralRead),
     ),
+    (
+        "GET",
+        "/screening/gaps",
+        Some(corridor_core::Permission::ScreeningRun),
+    ),
+    (
+        "GET",
+        "/screening/gaps.csv",
+        Some(corridor_core::Permission::ScreeningRun),
+    ),
     // Nothing is referred to the matrix's organisation: every referral page is denied here;
     // the referral flow has its own test.
     (
