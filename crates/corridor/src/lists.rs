@@ -230,40 +230,8 @@ fn compare(dir: &Path, csv_file: Option<&Path>) -> Result<(), Failure> {
         eprintln!("warning: no Canadian (SEMA) list is loaded: every Russia-linked entry is a gap");
     }
     let gaps = corridor_screen::compare::gaps(index.entries());
-    let listed_by = |gap: &corridor_screen::compare::Gap| {
-        gap.listed_by
-            .iter()
-            .map(|(source, id)| format!("{}:{id}", source.as_str()))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     if let Some(path) = csv_file {
-        let mut writer = csv::Writer::from_path(path)
-            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
-        let write = |writer: &mut csv::Writer<File>, row: [&str; 5]| {
-            writer
-                .write_record(row)
-                .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))
-        };
-        write(
-            &mut writer,
-            ["name", "kind", "listed_by", "birth_dates", "programs"],
-        )?;
-        for gap in &gaps {
-            let kind = format!("{:?}", gap.kind).to_lowercase();
-            write(
-                &mut writer,
-                [
-                    &gap.name,
-                    &kind,
-                    &listed_by(gap),
-                    &gap.birth_dates.join(" "),
-                    &gap.programs.join("; "),
-                ],
-            )?;
-        }
-        writer
-            .flush()
+        std::fs::write(path, corridor_screen::compare::to_csv(&gaps))
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
     }
     out!(
@@ -275,7 +243,7 @@ fn compare(dir: &Path, csv_file: Option<&Path>) -> Result<(), Failure> {
             "{}  ({:?})  {}  [{}]",
             gap.name,
             gap.kind,
-            listed_by(gap),
+            gap.listed_by_text(),
             gap.programs.join("; ")
         )?;
     }

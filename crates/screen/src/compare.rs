@@ -20,6 +20,46 @@ pub struct Gap {
     pub programs: Vec<String>,
 }
 
+impl Gap {
+    /// The lists and ids as one text: `ofac_sdn:21328 eu_fsf:9001`.
+    pub fn listed_by_text(&self) -> String {
+        self.listed_by
+            .iter()
+            .map(|(source, id)| format!("{}:{id}", source.as_str()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The gaps as CSV: a header (`name,kind,listed_by,birth_dates,programs`), then a row each.
+pub fn to_csv(gaps: &[Gap]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut rows = vec![[
+        "name".to_owned(),
+        "kind".to_owned(),
+        "listed_by".to_owned(),
+        "birth_dates".to_owned(),
+        "programs".to_owned(),
+    ]];
+    rows.extend(gaps.iter().map(|gap| {
+        [
+            gap.name.clone(),
+            format!("{:?}", gap.kind).to_lowercase(),
+            gap.listed_by_text(),
+            gap.birth_dates.join(" "),
+            gap.programs.join("; "),
+        ]
+    }));
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// The Russia-linked entries of the other lists, grouped by entity, that match nothing on
 /// Canada's list, sorted by name.
 pub fn gaps(entries: &[ListEntry]) -> Vec<Gap> {
@@ -159,5 +199,13 @@ mod tests {
         assert_eq!(gaps.len(), 1, "{gaps:?}");
         assert_eq!(gaps[0].listed_by.len(), 2, "one person, two lists");
         assert!(gaps[0].name.contains("KOROBOV"));
+        assert_eq!(gaps[0].listed_by_text(), "ofac_sdn:1 eu_fsf:9");
+        let csv = to_csv(&gaps);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "name,kind,listed_by,birth_dates,programs");
+        assert_eq!(
+            lines[1],
+            "\"KOROBOV, Igor Valentinovich\",person,ofac_sdn:1 eu_fsf:9,,RUSSIA-EO14024; RUS"
+        );
     }
 }

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use corridor_screen::compare::Gap;
 
 use super::{app_error, render};
 use crate::AppState;
@@ -19,14 +18,6 @@ struct GapsPage<'a> {
     who: Who,
     listed_names: usize,
     rows: Vec<[String; 4]>,
-}
-
-fn listed_by(gap: &Gap) -> String {
-    gap.listed_by
-        .iter()
-        .map(|(source, id)| format!("{}:{id}", source.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `GET /screening/gaps`.
@@ -48,7 +39,7 @@ pub async fn page(State(state): State<AppState>, signed_in: SignedIn) -> Respons
                     .map(|gap| {
                         [
                             gap.name.clone(),
-                            listed_by(gap),
+                            gap.listed_by_text(),
                             gap.birth_dates.join(" "),
                             gap.programs.join("; "),
                         ]
@@ -71,19 +62,7 @@ pub async fn csv(State(state): State<AppState>, signed_in: SignedIn) -> Response
         Ok(gaps) => gaps,
         Err(error) => return app_error(t, error),
     };
-    let mut text = String::from("name,kind,listed_by,birth_dates,programs\r\n");
-    let quote = |field: &str| format!("\"{}\"", field.replace('"', "\"\""));
-    for gap in &gaps {
-        let row = [
-            quote(&gap.name),
-            quote(&format!("{:?}", gap.kind).to_lowercase()),
-            quote(&listed_by(gap)),
-            quote(&gap.birth_dates.join(" ")),
-            quote(&gap.programs.join("; ")),
-        ];
-        text.push_str(&row.join(","));
-        text.push_str("\r\n");
-    }
+    let text = corridor_screen::compare::to_csv(&gaps);
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
