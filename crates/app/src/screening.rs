@@ -2,9 +2,10 @@
 //! registry lists loaded into this Corridor. Needs `screening_run`; every run is audited,
 //! without the name screened.
 
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, RwLock};
 
 use corridor_core::{AuditAction, AuditOutcome, Permission};
+use corridor_screen::compare::Gap;
 use corridor_screen::lists::ListEntry;
 use corridor_screen::screening::{ListIndex, Query, ScreeningHit};
 
@@ -12,9 +13,14 @@ use crate::accounts::Principal;
 use crate::visibility::event;
 use crate::{Corridor, Result};
 
-/// The loaded lists, shared by every request; replaced whole when lists are reloaded.
+/// The loaded lists, shared by every request; replaced whole when lists are reloaded. Their
+/// comparison (who Canada has not listed) depends on them alone: computed at the first ask
+/// and kept until the next reload.
 #[derive(Default)]
-pub(crate) struct Lists(RwLock<ListIndex>);
+pub(crate) struct Lists {
+    index: RwLock<ListIndex>,
+    gaps: Mutex<Option<Arc<Vec<Gap>>>>,
+}
 
 /// A hit with the listed entry it points to.
 #[derive(Clone, Debug)]
@@ -26,13 +32,17 @@ pub struct ListedMatch {
 impl Corridor {
     /// Replaces the loaded lists.
     pub fn load_lists(&self, index: ListIndex) {
-        *self.lists.0.write().unwrap_or_else(|p| p.into_inner()) = index;
+        // Locks in one order everywhere (the comparison, then the index), so none waits on
+        // the other.
+        let mut gaps = self.lists.gaps.lock().unwrap_or_else(|p| p.into_inner());
+        *self.lists.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+        *gaps = None;
     }
 
     /// How many listed names are loaded.
     pub fn listed_names(&self) -> usize {
         self.lists
-            .0
+            .index
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .names()
@@ -50,7 +60,7 @@ impl Corridor {
         self.permit(who, Permission::ScreeningRun, AuditAction::ScreeningRun)
             .await?;
         let matches: Vec<ListedMatch> = {
-            let index = self.lists.0.read().unwrap_or_else(|p| p.into_inner());
+            let index = self.lists.index.read().unwrap_or_else(|p| p.into_inner());
             index
                 .screen(query, threshold)
                 .into_iter()
@@ -70,11 +80,7 @@ impl Corridor {
 impl Corridor {
     /// Who the loaded US, EU, UK and UN lists name with a Russia link and Canada's does not
     /// (needs `screening_run`). Audited as an export when `export` is set (a CSV download).
-    pub async fn list_gaps_for(
-        &self,
-        who: &Principal,
-        export: bool,
-    ) -> Result<Vec<corridor_screen::compare::Gap>> {
+    pub async fn list_gaps_for(&self, who: &Principal, export: bool) -> Result<Arc<Vec<Gap>>> {
         let action = if export {
             AuditAction::Export
         } else {
@@ -82,8 +88,16 @@ impl Corridor {
         };
         self.permit(who, Permission::ScreeningRun, action).await?;
         let gaps = {
-            let index = self.lists.0.read().unwrap_or_else(|p| p.into_inner());
-            corridor_screen::compare::gaps(index.entries())
+            let mut cached = self.lists.gaps.lock().unwrap_or_else(|p| p.into_inner());
+            match cached.as_ref() {
+                Some(gaps) => gaps.clone(),
+                None => {
+                    let index = self.lists.index.read().unwrap_or_else(|p| p.into_inner());
+                    let gaps = Arc::new(corridor_screen::compare::gaps(index.entries()));
+                    *cached = Some(gaps.clone());
+                    gaps
+                }
+            }
         };
         self.audit(event(who, action, AuditOutcome::Allowed))
             .await?;

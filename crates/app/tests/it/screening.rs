@@ -71,3 +71,65 @@ async fn analysts_screen_names_against_the_loaded_lists_and_every_run_is_audited
         "no name in the log"
     );
 }
+
+#[tokio::test]
+async fn the_list_comparison_follows_the_lists_loaded() {
+    let t = TestCorridor::new().await;
+    let admin = t.first_admin().await;
+    let analyst = t.member(&admin, t.organisation, "ana", Role::Analyst).await;
+    let entry = |source, id: &str, name: &str, program: &str| ListEntry {
+        source,
+        id: id.to_owned(),
+        kind: EntityKind::Person,
+        names: vec![ListedName {
+            text: name.to_owned(),
+            strength: NameStrength::Primary,
+        }],
+        birth_dates: Vec::new(),
+        nationalities: Vec::new(),
+        countries: Vec::new(),
+        programs: vec![program.to_owned()],
+    };
+    let mut first = ListIndex::new();
+    first.extend([entry(
+        ListSource::OfacSdn,
+        "1",
+        "KOROBOV, Igor",
+        "RUSSIA-EO14024",
+    )]);
+    t.corridor.load_lists(first);
+    let gaps = t
+        .corridor
+        .list_gaps_for(&analyst, false)
+        .await
+        .expect("gaps");
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(
+        t.corridor
+            .list_gaps_for(&analyst, true)
+            .await
+            .expect("again")
+            .len(),
+        1
+    );
+
+    // Canada lists him in the next edition: the comparison is made again.
+    let mut second = ListIndex::new();
+    second.extend([
+        entry(ListSource::OfacSdn, "1", "KOROBOV, Igor", "RUSSIA-EO14024"),
+        entry(
+            ListSource::CanadaSema,
+            "C1",
+            "Igor Korobov",
+            "Russia / Russie",
+        ),
+    ]);
+    t.corridor.load_lists(second);
+    assert!(
+        t.corridor
+            .list_gaps_for(&analyst, false)
+            .await
+            .expect("gaps")
+            .is_empty()
+    );
+}
