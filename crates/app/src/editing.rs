@@ -2,7 +2,7 @@
 //! Only the owning organisation edits a case; a share lets another organisation read it, not
 //! change it. Both writes are audited, and so is every refusal.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use corridor_core::{AuditAction, AuditOutcome, Case, CaseDetails, CaseId, Permission};
 use corridor_store::{CaseRecord, StoredCase};
 
@@ -35,8 +35,11 @@ impl Corridor {
             });
         }
         let mut case = open_case(&self.root, &record)?;
-        // Never earlier than the version it replaces, even if the clock stepped back.
-        let now = Utc::now().max(record.columns.updated_at);
+        // To the microsecond, as every store keeps it, so the version returned is the one
+        // stored; never earlier than the version it replaces, even if the clock stepped back.
+        let now = Utc::now()
+            .trunc_subsecs(6)
+            .max(record.columns.updated_at);
         details.apply_to(&mut case, now);
         let sealed = seal_case(&self.root, &case);
         self.store.update_case(&sealed, seen_version).await?;
@@ -44,11 +47,7 @@ impl Corridor {
         tracing::info!(case = %id, "case updated");
         self.audit(event(who, AuditAction::CaseUpdated, AuditOutcome::Allowed).with_case(id))
             .await?;
-        // The store may keep less precision than the clock: report the version as stored.
-        match self.store.case(id).await? {
-            Some(StoredCase::Live(stored)) => Ok(stored.columns.updated_at),
-            _ => Err(AppError::CaseNotFound(id)),
-        }
+        Ok(now)
     }
 
     /// A case of `who`'s organisation, opened for editing (needs `case_edit`). Reading it is
