@@ -234,7 +234,7 @@ impl Corridor {
         if let Err(error) = actor.require(Permission::UserManage) {
             return self.refused(actor, action, None, error).await;
         }
-        if organisation != actor.organisation && !self.store.users(organisation).await?.is_empty() {
+        if !self.may_open_accounts_in(actor, organisation).await? {
             let error = AppError::Refused("that organisation manages its own accounts");
             return self.refused(actor, action, None, error).await;
         }
@@ -254,6 +254,28 @@ impl Corridor {
         )
         .await?;
         Ok(record.user)
+    }
+
+    /// Whether `actor` may create accounts in `organisation`: their own, or one that has no
+    /// accounts yet (a new partner's first).
+    async fn may_open_accounts_in(&self, actor: &Principal, organisation: OrgId) -> Result<bool> {
+        Ok(organisation == actor.organisation || self.store.users(organisation).await?.is_empty())
+    }
+
+    /// The organisations `actor` may create accounts in (needs `user_manage`): see
+    /// [`Corridor::create_user`].
+    pub async fn organisations_for_new_accounts(
+        &self,
+        actor: &Principal,
+    ) -> Result<Vec<Organisation>> {
+        actor.require(Permission::UserManage)?;
+        let mut open = Vec::new();
+        for organisation in self.store.organisations().await? {
+            if self.may_open_accounts_in(actor, organisation.id).await? {
+                open.push(organisation);
+            }
+        }
+        Ok(open)
     }
 
     /// Creates a user on the operator's authority (the holder of the passphrase, at the

@@ -37,9 +37,7 @@ impl Corridor {
         let mut case = open_case(&self.root, &record)?;
         // To the microsecond, as every store keeps it, so the version returned is the one
         // stored; never earlier than the version it replaces, even if the clock stepped back.
-        let now = Utc::now()
-            .trunc_subsecs(6)
-            .max(record.columns.updated_at);
+        let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
         details.apply_to(&mut case, now);
         let sealed = seal_case(&self.root, &case);
         self.store.update_case(&sealed, seen_version).await?;

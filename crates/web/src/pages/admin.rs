@@ -111,25 +111,13 @@ async fn users_page(
         Ok(users) => users,
         Err(error) => return app_error(t, error),
     };
-    let mut organisations = Vec::new();
-    match state.corridor.organisations().await {
-        Ok(all) => {
-            for org in all {
-                let own = org.id == who.organisation;
-                let empty = !own
-                    && state
-                        .corridor
-                        .store()
-                        .users(org.id)
-                        .await
-                        .is_ok_and(|users| users.is_empty());
-                if own || empty {
-                    organisations.push((org.id.to_string(), org.name.to_string()));
-                }
-            }
-        }
+    let organisations = match state.corridor.organisations_for_new_accounts(who).await {
+        Ok(open) => open
+            .into_iter()
+            .map(|org| (org.id.to_string(), org.name.to_string()))
+            .collect(),
         Err(error) => return app_error(t, error),
-    }
+    };
     let page = UsersPage {
         t,
         who: signed_in.who(t),

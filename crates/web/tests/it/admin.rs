@@ -48,6 +48,14 @@ async fn an_admin_creates_an_organisation_and_its_first_account_then_manages_own
         .into_iter()
         .find(|o| o.name.as_str() == "Maple Sponsors")
         .expect("created");
+    let offered = |page: &str| page.contains(&format!("<option value=\"{}\">", maple.id));
+    let (_, _, page) = app
+        .request("GET", "/admin/users", None, Some(&cookie))
+        .await;
+    assert!(
+        offered(&page),
+        "a new organisation is offered for its first account"
+    );
 
     let (status, _) = post(
         "/admin/users",
@@ -63,6 +71,10 @@ async fn an_admin_creates_an_organisation_and_its_first_account_then_manages_own
         StatusCode::SEE_OTHER,
         "the new organisation's first account"
     );
+    let (_, _, page) = app
+        .request("GET", "/admin/users", None, Some(&cookie))
+        .await;
+    assert!(!offered(&page), "then it manages its own accounts");
     let (status, _) = post(
         "/admin/users",
         format!(
