@@ -147,10 +147,7 @@ async fn an_edit_saves_and_a_stale_one_is_refused_with_the_typing_kept() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
-    let case = match app.corridor.case(id).await.expect("case") {
-        corridor_app::CaseView::Live(case) => case,
-        corridor_app::CaseView::Purged(_) => panic!("purged"),
-    };
+    let case = app.live_case(id).await;
     assert_eq!(case.person.names.primary().text(), "Ярослава Правленая");
     assert_eq!(case.us_status.custody, Custody::Bond);
     assert_eq!(case.claims.len(), 3, "claims are not touched by the form");
@@ -168,10 +165,7 @@ async fn an_edit_saves_and_a_stale_one_is_refused_with_the_typing_kept() {
         "the typing is kept"
     );
     assert!(page.contains("role=\"alert\""));
-    let after = match app.corridor.case(id).await.expect("case") {
-        corridor_app::CaseView::Live(case) => case,
-        corridor_app::CaseView::Purged(_) => panic!("purged"),
-    };
+    let after = app.live_case(id).await;
     assert_eq!(after.person.names.primary().text(), "Ярослава Правленая");
 
     // An invalid edit is refused field by field and changes nothing.
@@ -334,10 +328,7 @@ async fn the_public_page_files_a_case_and_shows_nothing_back() {
     assert_eq!(live_cases(&app).await, before + 1);
     let ids = app.corridor.search_names("Samoobrashchentseva", 5);
     assert_eq!(ids.len(), 1);
-    let case = match app.corridor.case(ids[0]).await.expect("case") {
-        corridor_app::CaseView::Live(case) => case,
-        corridor_app::CaseView::Purged(_) => panic!("purged"),
-    };
+    let case = app.live_case(ids[0]).await;
     assert_eq!(case.organisation, app.organisation);
     assert_eq!(case.stage, corridor_core::Stage::Intake);
     let log = app

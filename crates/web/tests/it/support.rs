@@ -170,6 +170,14 @@ impl App {
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// A case that must be live, opened.
+    pub async fn live_case(&self, id: corridor_core::CaseId) -> corridor_core::Case {
+        match self.corridor.case(id).await.expect("case") {
+            corridor_app::CaseView::Live(case) => *case,
+            corridor_app::CaseView::Purged(_) => panic!("case {id} was purged"),
+        }
+    }
+
     /// A signed-in GET.
     pub async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
         self.request("GET", uri, None, Some(&self.cookie)).await
