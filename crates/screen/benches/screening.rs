@@ -15,9 +15,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use corridor_screen::DEFAULT_THRESHOLD;
-use corridor_screen::lists::{
-    EntityKind, ListEntry, ListSource, ListedName, NameStrength, OnError, ftm, ofac, sema, un,
-};
+use corridor_screen::lists::{EntityKind, ListEntry, ListSource, OnError, ftm, ofac, sema, un};
 use corridor_screen::screening::{ListIndex, Query};
 
 /// A small deterministic generator (xorshift64*), so every run builds the same names.
@@ -84,19 +82,7 @@ fn typo(rng: &mut Rng, name: &str) -> String {
 }
 
 fn entry(id: usize, name: String, kind: EntityKind) -> ListEntry {
-    ListEntry {
-        source: ListSource::OpenSanctions,
-        id: id.to_string(),
-        kind,
-        names: vec![ListedName {
-            text: name,
-            strength: NameStrength::Primary,
-        }],
-        birth_dates: Vec::new(),
-        nationalities: Vec::new(),
-        countries: Vec::new(),
-        programs: Vec::new(),
-    }
+    ListEntry::new(ListSource::OpenSanctions, &id.to_string(), kind, &name)
 }
 
 fn resident_bytes() -> u64 {

@@ -158,21 +158,11 @@ fn query_for(entry: &ListEntry) -> Query {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::{ListedName, NameStrength};
 
     fn entry(source: ListSource, id: &str, name: &str, program: &str) -> ListEntry {
         ListEntry {
-            source,
-            id: id.to_owned(),
-            kind: EntityKind::Person,
-            names: vec![ListedName {
-                text: name.to_owned(),
-                strength: NameStrength::Primary,
-            }],
-            birth_dates: Vec::new(),
-            nationalities: Vec::new(),
-            countries: Vec::new(),
             programs: vec![program.to_owned()],
+            ..ListEntry::new(source, id, EntityKind::Person, name)
         }
     }
 

@@ -2,7 +2,7 @@
 
 use corridor_app::AppError;
 use corridor_core::{AuditAction, AuditOutcome, Role};
-use corridor_screen::lists::{EntityKind, ListEntry, ListSource, ListedName, NameStrength};
+use corridor_screen::lists::{EntityKind, ListEntry, ListSource};
 use corridor_screen::screening::{ListIndex, Query};
 use corridor_store::{AuditFilter, Page};
 
@@ -18,17 +18,15 @@ async fn analysts_screen_names_against_the_loaded_lists_and_every_run_is_audited
         .await;
     let mut index = ListIndex::new();
     index.extend([ListEntry {
-        source: ListSource::OfacSdn,
-        id: "21328".to_owned(),
-        kind: EntityKind::Person,
-        names: vec![ListedName {
-            text: "KOROBOV, Igor Valentinovich".to_owned(),
-            strength: NameStrength::Primary,
-        }],
         birth_dates: vec!["1956-08-03".to_owned()],
         nationalities: vec!["Russia".to_owned()],
-        countries: Vec::new(),
         programs: vec!["CAATSA - RUSSIA".to_owned()],
+        ..ListEntry::new(
+            ListSource::OfacSdn,
+            "21328",
+            EntityKind::Person,
+            "KOROBOV, Igor Valentinovich",
+        )
     }]);
     t.corridor.load_lists(index);
     assert_eq!(t.corridor.listed_names(), 1);
@@ -78,17 +76,8 @@ async fn the_list_comparison_follows_the_lists_loaded() {
     let admin = t.first_admin().await;
     let analyst = t.member(&admin, t.organisation, "ana", Role::Analyst).await;
     let entry = |source, id: &str, name: &str, program: &str| ListEntry {
-        source,
-        id: id.to_owned(),
-        kind: EntityKind::Person,
-        names: vec![ListedName {
-            text: name.to_owned(),
-            strength: NameStrength::Primary,
-        }],
-        birth_dates: Vec::new(),
-        nationalities: Vec::new(),
-        countries: Vec::new(),
         programs: vec![program.to_owned()],
+        ..ListEntry::new(source, id, EntityKind::Person, name)
     };
     let mut first = ListIndex::new();
     first.extend([entry(

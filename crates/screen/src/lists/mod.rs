@@ -138,6 +138,23 @@ pub struct ListEntry {
 }
 
 impl ListEntry {
+    /// An entry known only by its primary name; the other fields empty.
+    pub fn new(source: ListSource, id: &str, kind: EntityKind, name: &str) -> ListEntry {
+        ListEntry {
+            source,
+            id: id.to_owned(),
+            kind,
+            names: vec![ListedName {
+                text: name.to_owned(),
+                strength: NameStrength::Primary,
+            }],
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            countries: Vec::new(),
+            programs: Vec::new(),
+        }
+    }
+
     /// Whether anything about the entry points to Russia (programme, nationality, address).
     pub fn russia_linked(&self) -> bool {
         let russian = |text: &String| {

@@ -987,20 +987,18 @@ async fn denials(api: &Api, token: ApiTokenId) -> usize {
 
 /// Loads a one-entry list (KOROBOV, OFAC 21328) for screening.
 pub fn load_a_list(api: &Api) {
-    use corridor_screen::lists::{EntityKind, ListEntry, ListSource, ListedName, NameStrength};
+    use corridor_screen::lists::{EntityKind, ListEntry, ListSource};
     let mut index = corridor_screen::screening::ListIndex::new();
     index.extend([ListEntry {
-        source: ListSource::OfacSdn,
-        id: "21328".to_owned(),
-        kind: EntityKind::Person,
-        names: vec![ListedName {
-            text: "KOROBOV, Igor Valentinovich".to_owned(),
-            strength: NameStrength::Primary,
-        }],
         birth_dates: vec!["1956-08-03".to_owned()],
         nationalities: vec!["Russia".to_owned()],
-        countries: Vec::new(),
         programs: vec!["CAATSA - RUSSIA".to_owned()],
+        ..ListEntry::new(
+            ListSource::OfacSdn,
+            "21328",
+            EntityKind::Person,
+            "KOROBOV, Igor Valentinovich",
+        )
     }]);
     api.corridor.load_lists(index);
 }

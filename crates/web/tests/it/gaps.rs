@@ -2,24 +2,15 @@
 
 use axum::http::StatusCode;
 use corridor_core::Role;
-use corridor_screen::lists::{EntityKind, ListEntry, ListSource, ListedName, NameStrength};
+use corridor_screen::lists::{EntityKind, ListEntry, ListSource};
 use corridor_screen::screening::ListIndex;
 
 use crate::support::{App, PASSWORD};
 
 fn person(source: ListSource, id: &str, name: &str, program: &str) -> ListEntry {
     ListEntry {
-        source,
-        id: id.to_owned(),
-        kind: EntityKind::Person,
-        names: vec![ListedName {
-            text: name.to_owned(),
-            strength: NameStrength::Primary,
-        }],
-        birth_dates: Vec::new(),
-        nationalities: Vec::new(),
-        countries: Vec::new(),
         programs: vec![program.to_owned()],
+        ..ListEntry::new(source, id, EntityKind::Person, name)
     }
 }
 
