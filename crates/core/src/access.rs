@@ -62,6 +62,8 @@ string_enum! {
         ReferralRead => "referral_read", "Read referrals",
         /// Run sanctions and watch-list screening.
         ScreeningRun => "screening_run", "Run screening",
+        /// Work the screening review queue: read possible matches and decide them.
+        ScreeningReview => "screening_review", "Review screening matches",
         /// Read the audit log.
         AuditRead => "audit_read", "Read the audit log",
         /// Create, disable and reset user accounts.
@@ -146,7 +148,13 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
     ),
     (
         Role::Analyst,
-        &[CaseRead, CaseList, CaseSearch, ScreeningRun],
+        &[
+            CaseRead,
+            CaseList,
+            CaseSearch,
+            ScreeningRun,
+            ScreeningReview,
+        ],
     ),
     (Role::Sponsor, &[ReferralRead]),
     (

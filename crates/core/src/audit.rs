@@ -77,6 +77,15 @@ string_enum! {
         AccessDenied => "access_denied", "Access denied",
         PublicIntake => "public_intake", "Public intake",
         ScreeningRun => "screening_run", "Screening run",
+        /// Screening found a possible match of a case with a listed entry (the subject is the
+        /// alert's id).
+        ScreeningAlertRaised => "screening_alert_raised", "Screening alert raised",
+        /// A pending alert no longer matched after the person or a list changed.
+        ScreeningAlertLapsed => "screening_alert_lapsed", "Screening alert lapsed",
+        /// An analyst decided an alert: match or not (the reason is sealed with the alert).
+        ScreeningAlertDecided => "screening_alert_decided", "Screening alert decided",
+        /// The review queue was read (it shows names).
+        ScreeningQueueRead => "screening_queue_read", "Screening queue read",
     }
 }
 
@@ -93,7 +102,7 @@ string_enum! {
 }
 
 /// Who acted. Stored as a compact text form: `user:<uuid>`, `token:<token id>`, `operator`,
-/// `public` or `anonymous`.
+/// `public`, `system` or `anonymous`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Actor {
     /// A signed-in user.
@@ -104,13 +113,16 @@ pub enum Actor {
     Operator,
     /// The public intake form.
     Public,
+    /// Corridor itself, acting on a rule: screening a changed case, or everyone after a list
+    /// update.
+    System,
     /// Nobody known: a request without a session, a failed login for an unknown account.
     Anonymous,
 }
 
 /// A text was not an actor's text form. The message never repeats the text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid actor; expected user:<uuid>, token:<token id>, operator, public or anonymous")]
+#[error("invalid actor; expected user:<uuid>, token:<token id>, operator, public, system or anonymous")]
 pub struct ActorError;
 
 impl fmt::Display for Actor {
@@ -120,6 +132,7 @@ impl fmt::Display for Actor {
             Actor::ApiToken(id) => write!(f, "token:{id}"),
             Actor::Operator => f.write_str("operator"),
             Actor::Public => f.write_str("public"),
+            Actor::System => f.write_str("system"),
             Actor::Anonymous => f.write_str("anonymous"),
         }
     }
@@ -134,6 +147,7 @@ impl FromStr for Actor {
         match s {
             "operator" => Ok(Actor::Operator),
             "public" => Ok(Actor::Public),
+            "system" => Ok(Actor::System),
             "anonymous" => Ok(Actor::Anonymous),
             _ => {
                 if let Some(id) = s.strip_prefix("user:") {
@@ -688,6 +702,7 @@ mod tests {
             Actor::ApiToken("tok_01-AB".to_owned()),
             Actor::Operator,
             Actor::Public,
+            Actor::System,
             Actor::Anonymous,
         ] {
             let text = actor.to_string();

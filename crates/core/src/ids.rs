@@ -94,6 +94,12 @@ id_type!(
     "API token id"
 );
 
+id_type!(
+    /// Identifies a screening alert: one possible match of a case with a listed entry.
+    AlertId,
+    "alert id"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ pub mod person;
 pub mod program;
 pub mod referral;
 pub mod risk;
+pub mod screening;
 pub mod us_status;
 pub mod workflow;
 
@@ -47,7 +48,7 @@ pub use claim::{
 pub use date::{DateError, PartialDate, Precision, parse_full_date};
 pub use details::CaseDetails;
 pub use enums::UnknownValue;
-pub use ids::{ApiTokenId, CaseId, ClaimId, IdError, OrgId, UserId};
+pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, IdError, OrgId, UserId};
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};
 pub use person::{
@@ -62,6 +63,10 @@ pub use referral::{ReferralView, RelativeInCanada};
 pub use risk::{
     Article, ArticleCode, ArticleError, CriminalCase, CriminalCaseStatus, MaxTerm, MilitaryStatus,
     PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,
+};
+pub use screening::{
+    AlertStatus, DecisionReason, KnownAlert, ListedRef, PossibleMatch, ReasonError,
+    ScreeningPlan, Verdict, reconcile,
 };
 pub use us_status::{
     ANumber, ANumberError, Custody, Hearing, HearingKind, ProceedingsStage, Relief, Stay,
