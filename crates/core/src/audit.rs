@@ -122,7 +122,9 @@ pub enum Actor {
 
 /// A text was not an actor's text form. The message never repeats the text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid actor; expected user:<uuid>, token:<token id>, operator, public, system or anonymous")]
+#[error(
+    "invalid actor; expected user:<uuid>, token:<token id>, operator, public, system or anonymous"
+)]
 pub struct ActorError;
 
 impl fmt::Display for Actor {

@@ -65,8 +65,8 @@ pub use risk::{
     PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,
 };
 pub use screening::{
-    AlertStatus, DecisionReason, KnownAlert, ListedRef, PossibleMatch, ReasonError,
-    ScreeningPlan, Verdict, reconcile,
+    AlertStatus, DecisionReason, KnownAlert, ListedRef, PossibleMatch, ReasonError, ScreeningPlan,
+    Verdict, reconcile,
 };
 pub use us_status::{
     ANumber, ANumberError, Custody, Hearing, HearingKind, ProceedingsStage, Relief, Stay,

@@ -262,7 +262,11 @@ mod tests {
         let plan = reconcile(&[], vec![found("1", "e", "s")], &ofac());
         assert_eq!(raised(&plan), ["1"]);
 
-        for status in [AlertStatus::Pending, AlertStatus::Match, AlertStatus::NoMatch] {
+        for status in [
+            AlertStatus::Pending,
+            AlertStatus::Match,
+            AlertStatus::NoMatch,
+        ] {
             let plan = reconcile(
                 &[known("1", status, "e", "s", 0)],
                 vec![found("1", "e", "s")],
@@ -307,7 +311,10 @@ mod tests {
         assert!(plan.raise.is_empty());
 
         let plan = reconcile(std::slice::from_ref(&old), Vec::new(), &BTreeSet::new());
-        assert!(plan.is_empty(), "a list that failed to load keeps its alerts");
+        assert!(
+            plan.is_empty(),
+            "a list that failed to load keeps its alerts"
+        );
 
         let decided = known("1", AlertStatus::NoMatch, "e", "s", 0);
         assert!(reconcile(&[decided], Vec::new(), &ofac()).is_empty());
@@ -321,7 +328,11 @@ mod tests {
             known("1", AlertStatus::Lapsed, "e", "s", 10),
         ];
         let plan = reconcile(&history, vec![found("1", "e", "s")], &ofac());
-        assert_eq!(raised(&plan), ["1"], "a lapsed alert found again is raised again");
+        assert_eq!(
+            raised(&plan),
+            ["1"],
+            "a lapsed alert found again is raised again"
+        );
 
         let history = [
             known("1", AlertStatus::Pending, "e", "s", 100),
@@ -337,9 +348,17 @@ mod tests {
             Err(ReasonError(TextError::Empty))
         );
         assert!(DecisionReason::new(&"x".repeat(MAX_REASON_CHARS + 1)).is_err());
-        let reason = DecisionReason::new(" born 1990, listed person born 1956\nother city ").unwrap();
-        assert_eq!(reason.as_str(), "born 1990, listed person born 1956\nother city");
+        let reason =
+            DecisionReason::new(" born 1990, listed person born 1956\nother city ").unwrap();
+        assert_eq!(
+            reason.as_str(),
+            "born 1990, listed person born 1956\nother city"
+        );
         assert!(!format!("{reason:?}").contains("1956"));
-        assert!(ReasonError(TextError::Empty).to_string().starts_with("reason "));
+        assert!(
+            ReasonError(TextError::Empty)
+                .to_string()
+                .starts_with("reason ")
+        );
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod meta;
 mod model;
 mod postgres;
+mod screening;
 mod shared;
 mod sqlite;
 
@@ -26,10 +27,11 @@ pub use audit::{AuditStore, SealHead};
 pub use error::{Result, StoreError};
 pub use model::{
     AuditChain, AuditFilter, AuditHeadRow, CaseColumns, CaseCounts, CaseFilter, CaseListRow,
-    CaseOrder, CaseRecord, ClaimRow, HearingRow, Page, SealedCase, SealedNames, Snapshot,
-    StageChange, StoredCase, Tombstone, UnreadableAuditRow, UpcomingRemoval,
+    CaseOrder, CaseRecord, ClaimRow, HearingRow, Page, SealedCase, SealedNames, SealedPerson,
+    Snapshot, StageChange, StoredCase, Tombstone, UnreadableAuditRow, UpcomingRemoval,
 };
 pub use postgres::PostgresStore;
+pub use screening::{AlertDecision, AlertFilter, AlertRow, ScreeningStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -57,11 +59,11 @@ pub struct UpcomingHearing {
 }
 
 /// The one storage interface: every part of it, as one object. Implementations must pass the
-/// conformance suite. The parts live in their own traits (cases here; accounts, API tokens and
-/// audit in their modules) so that each can be read and grown on its own.
-pub trait Store: CaseStore + AccountStore + ApiTokenStore + AuditStore {}
+/// conformance suite. The parts live in their own traits (cases here; accounts, API tokens,
+/// audit and screening in their modules) so that each can be read and grown on its own.
+pub trait Store: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore {}
 
-impl<T: CaseStore + AccountStore + ApiTokenStore + AuditStore> Store for T {}
+impl<T: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore> Store for T {}
 
 /// Keys, organisations and cases.
 #[async_trait]
@@ -85,6 +87,9 @@ pub trait CaseStore: Send + Sync + 'static {
     /// Every live case's sealed names and wrapped key, unordered: what the name index is
     /// built from at start-up, read without the columns the index does not need.
     async fn sealed_names(&self) -> Result<Vec<SealedNames>>;
+    /// Every live case's sealed person (names, birth date, nationalities, ...) and wrapped key,
+    /// unordered: what screening everyone reads.
+    async fn sealed_people(&self) -> Result<Vec<SealedPerson>>;
     /// Live cases matching the filter, counted by stage, custody and risk level.
     async fn case_counts(&self, filter: &CaseFilter) -> Result<CaseCounts>;
     /// Scheduled removals of live cases dated within `from..=to`, soonest first.
@@ -115,7 +120,8 @@ pub trait CaseStore: Send + Sync + 'static {
         expected_updated_at: DateTime<Utc>,
     ) -> Result<()>;
 
-    /// Destroys the case's wrapped key and every sealed value, leaving a [`Tombstone`].
+    /// Destroys the case's wrapped key and every sealed value (its screening alerts too),
+    /// leaving a [`Tombstone`].
     async fn purge_case(&self, id: CaseId, at: DateTime<Utc>) -> Result<Tombstone>;
 
     /// A consistent copy of everything, read in one transaction.

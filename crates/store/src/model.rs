@@ -75,6 +75,15 @@ pub struct SealedNames {
     pub names: Sealed,
 }
 
+/// A live case's sealed person and the key to open it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedPerson {
+    pub id: CaseId,
+    pub organisation: OrgId,
+    pub wrapped_key: WrappedKey,
+    pub person: Sealed,
+}
+
 /// What is left of a purged case: the fact that it existed, whose it was, and when it went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tombstone {
@@ -215,4 +224,6 @@ pub struct Snapshot {
     /// The whole audit log, oldest first, exactly as stored, so a restored chain verifies.
     pub audit_log: Vec<AuditEntry>,
     pub audit_head: AuditHeadRow,
+    /// The screening review queue, oldest first.
+    pub screening_alerts: Vec<crate::AlertRow>,
 }

@@ -104,3 +104,4 @@ crate::shared::impl_sql_store!(PostgresStore, sqlx::Postgres, Backend::Postgres)
 crate::audit::impl_audit_store!(PostgresStore, sqlx::Postgres);
 crate::accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::api_tokens::impl_api_token_store!(PostgresStore, sqlx::Postgres);
+crate::screening::impl_screening_store!(PostgresStore, sqlx::Postgres);

@@ -615,6 +615,25 @@ macro_rules! impl_sql_store {
                 .collect()
             }
 
+            async fn sealed_people(&self) -> Result<Vec<$crate::SealedPerson>> {
+                sqlx::query(
+                    "SELECT c.id, c.organisation_id, c.person, k.wrapped_key FROM cases c \
+                     JOIN case_keys k ON k.case_id = c.id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok($crate::SealedPerson {
+                        id: CaseId(row.try_get("id")?),
+                        organisation: OrgId(row.try_get("organisation_id")?),
+                        wrapped_key: wrapped_key_column(row.try_get("wrapped_key")?)?,
+                        person: sealed_column(row.try_get("person")?, "cases", "person")?,
+                    })
+                })
+                .collect()
+            }
+
             async fn close(&self) {
                 self.before_close().await;
                 self.pool.close().await;
@@ -762,7 +781,14 @@ macro_rules! impl_sql_store {
                     Some(StoredCase::Live(record)) => record,
                 };
                 let uuid = id.0;
-                for table in ["claims", "hearings", "stage_changes", "case_shares", "case_keys"] {
+                for table in [
+                    "claims",
+                    "hearings",
+                    "stage_changes",
+                    "case_shares",
+                    "screening_alerts",
+                    "case_keys",
+                ] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
                         .bind(uuid)
                         .execute(&mut *tx)
@@ -824,6 +850,7 @@ macro_rules! impl_sql_store {
                 .map(stage_change_from_row)
                 .collect::<Result<Vec<_>>>()?;
                 let accounts = account_sql::read_snapshot(&mut tx).await?;
+                let screening_alerts = screening_sql::read_all(&mut tx).await?;
                 let audit = audit_sql::read_chain(&mut tx).await?;
                 if let Some(row) = audit.unreadable {
                     return Err(row.into());
@@ -840,6 +867,7 @@ macro_rules! impl_sql_store {
                     accounts,
                     audit_log: audit.entries,
                     audit_head,
+                    screening_alerts,
                 })
             }
 
@@ -874,6 +902,10 @@ macro_rules! impl_sql_store {
                     insert_stage_change(&mut tx, change).await?;
                 }
                 account_sql::load_snapshot(&mut tx, &snapshot.accounts).await?;
+                // After the cases and users they refer to.
+                for alert in &snapshot.screening_alerts {
+                    screening_sql::insert(&mut tx, alert).await?;
+                }
                 // Verbatim, seqs and hashes and the head's seal included, so the restored
                 // chain verifies as the original did.
                 audit_sql::insert_entries(&mut tx, &snapshot.audit_log).await?;

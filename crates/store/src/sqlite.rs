@@ -131,3 +131,4 @@ crate::shared::impl_sql_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::audit::impl_audit_store!(SqliteStore, sqlx::Sqlite);
 crate::accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
 crate::api_tokens::impl_api_token_store!(SqliteStore, sqlx::Sqlite);
+crate::screening::impl_screening_store!(SqliteStore, sqlx::Sqlite);

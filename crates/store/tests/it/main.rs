@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod conformance;
 mod postgres;
+mod screening;
 mod sqlite;
 mod support;
 
@@ -15,6 +16,7 @@ mod checks {
     pub use crate::api_tokens::*;
     pub use crate::audit::*;
     pub use crate::conformance::*;
+    pub use crate::screening::*;
 }
 
 /// Expands each conformance check into one test per engine.
@@ -81,4 +83,11 @@ conformance_suite!(
     audit_filters_narrow_newest_first,
     concurrent_appends_make_one_gapless_chain,
     snapshot_round_trip_keeps_the_chain_verifiable,
+    // screening.rs
+    alerts_are_raised_read_back_exactly_and_filtered,
+    a_screening_for_a_case_that_is_not_live_writes_nothing,
+    lapsing_touches_only_pending_alerts,
+    an_alert_is_decided_once_and_only_while_pending,
+    purging_a_case_destroys_its_alerts_and_snapshots_carry_the_rest,
+    sealed_people_are_the_live_cases,
 );
