@@ -47,6 +47,51 @@ pub struct ScreeningHit {
     pub evidence: Vec<Evidence>,
 }
 
+impl ScreeningHit {
+    /// Why this hit, in words an analyst reads: each pair of words and how they met, the
+    /// words that met nothing (as compared: folded to their skeletons), a veto, and the
+    /// evidence besides the name.
+    pub fn explain(&self) -> Vec<String> {
+        use crate::matcher::TokenMatch;
+        let comparison = &self.comparison;
+        let mut lines: Vec<String> = comparison
+            .aligned
+            .iter()
+            .map(|pair| {
+                let how = match pair.how {
+                    TokenMatch::Same => "the same word".to_owned(),
+                    TokenMatch::Close { edits: 1 } => "one letter differs".to_owned(),
+                    TokenMatch::Close { edits } => format!("{edits} letters differ"),
+                    TokenMatch::Initial => "an initial".to_owned(),
+                    TokenMatch::Joined => "written joined".to_owned(),
+                    TokenMatch::Prefix => "a short form".to_owned(),
+                };
+                format!("{} ~ {}: {how}", pair.left, pair.right)
+            })
+            .collect();
+        let (screened, listed) = &comparison.left_over;
+        if !screened.is_empty() {
+            lines.push(format!("not in the listed name: {}", screened.join(" ")));
+        }
+        if !listed.is_empty() {
+            lines.push(format!("not in the name screened: {}", listed.join(" ")));
+        }
+        if let Some(veto) = comparison.veto {
+            lines.push(format!("vetoed: {veto}"));
+        }
+        lines.extend(self.evidence.iter().map(|e| {
+            match e {
+                Evidence::BirthDateAgrees => "birth date agrees",
+                Evidence::BirthDateDisagrees => "birth date disagrees",
+                Evidence::NationalityAgrees => "nationality agrees",
+                Evidence::NationalityDisagrees => "nationality disagrees",
+            }
+            .to_owned()
+        }));
+        lines
+    }
+}
+
 /// The entries of every loaded list and the index of their names.
 #[derive(Default)]
 pub struct ListIndex {
@@ -235,20 +280,24 @@ fn weigh(score: f64, query: &Query, entry: &ListEntry) -> (f64, Vec<Evidence>) {
             evidence.push(Evidence::BirthDateDisagrees);
         }
     }
-    if !query.nationalities.is_empty() && !entry.nationalities.is_empty() {
-        let agrees = query.nationalities.iter().any(|q| {
+    // Nationality counts only where both sides name a country Corridor recognises, or name
+    // it alike: an unrecognised spelling is no evidence, never evidence against.
+    let verdicts: Vec<bool> = query
+        .nationalities
+        .iter()
+        .flat_map(|q| {
             entry
                 .nationalities
                 .iter()
-                .any(|listed| country_agrees(q, listed))
-        });
-        if agrees {
-            score += 0.03;
-            evidence.push(Evidence::NationalityAgrees);
-        } else {
-            score -= 0.1;
-            evidence.push(Evidence::NationalityDisagrees);
-        }
+                .filter_map(move |listed| countries_agree(q, listed))
+        })
+        .collect();
+    if verdicts.contains(&true) {
+        score += 0.03;
+        evidence.push(Evidence::NationalityAgrees);
+    } else if !verdicts.is_empty() {
+        score -= 0.1;
+        evidence.push(Evidence::NationalityDisagrees);
     }
     (score.clamp(0.0, 1.0), evidence)
 }
@@ -261,11 +310,100 @@ fn dates_agree(a: &str, b: &str) -> bool {
     !a.is_empty() && !b.is_empty() && (a.starts_with(&b) || b.starts_with(&a))
 }
 
-fn country_agrees(a: &str, b: &str) -> bool {
+/// Whether two country texts (ISO codes or names, as lists write them) name the same
+/// country: `None` when that cannot be told (a name Corridor does not know).
+fn countries_agree(a: &str, b: &str) -> Option<bool> {
     let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
-    a == b
-        || ((a == "ru" || a == "russia") && b.contains("russia"))
-        || ((b == "ru" || b == "russia") && a.contains("russia"))
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(true);
+    }
+    match (country_code(&a), country_code(&b)) {
+        (Some(x), Some(y)) => Some(x == y),
+        _ => None,
+    }
+}
+
+/// Countries by ISO 3166-1 alpha-2 code and the names sanctions lists give them (lower case):
+/// the countries that appear most in the lists and around Russia. Not every country: an
+/// unknown one is simply no evidence.
+const COUNTRIES: &[(&str, &[&str])] = &[
+    ("ru", &["russia", "russian federation", "rus"]),
+    ("by", &["belarus", "blr"]),
+    ("ua", &["ukraine", "ukr"]),
+    ("kz", &["kazakhstan", "kaz"]),
+    ("kg", &["kyrgyzstan", "kyrgyz republic", "kgz"]),
+    ("uz", &["uzbekistan", "uzb"]),
+    ("tj", &["tajikistan", "tjk"]),
+    ("tm", &["turkmenistan", "tkm"]),
+    ("am", &["armenia", "arm"]),
+    ("az", &["azerbaijan", "aze"]),
+    ("ge", &["georgia", "geo"]),
+    ("md", &["moldova", "republic of moldova", "mda"]),
+    ("lv", &["latvia", "lva"]),
+    ("lt", &["lithuania", "ltu"]),
+    ("ee", &["estonia", "est"]),
+    ("fi", &["finland", "fin"]),
+    ("pl", &["poland", "pol"]),
+    ("de", &["germany", "deu"]),
+    ("fr", &["france", "fra"]),
+    ("gb", &["united kingdom", "uk", "great britain", "gbr"]),
+    ("us", &["united states", "united states of america", "usa"]),
+    ("ca", &["canada", "can"]),
+    ("il", &["israel", "isr"]),
+    ("tr", &["turkey", "türkiye", "turkiye", "tur"]),
+    ("cy", &["cyprus", "cyp"]),
+    ("ch", &["switzerland", "che"]),
+    ("ae", &["united arab emirates", "uae", "are"]),
+    ("cn", &["china", "people's republic of china", "chn"]),
+    ("hk", &["hong kong", "hkg"]),
+    ("in", &["india", "ind"]),
+    (
+        "ir",
+        &[
+            "iran",
+            "iran (islamic republic of)",
+            "islamic republic of iran",
+            "irn",
+        ],
+    ),
+    ("iq", &["iraq", "irq"]),
+    ("sy", &["syria", "syrian arab republic", "syr"]),
+    (
+        "kp",
+        &[
+            "north korea",
+            "democratic people's republic of korea",
+            "korea, north",
+            "prk",
+        ],
+    ),
+    (
+        "kr",
+        &["south korea", "republic of korea", "korea, south", "kor"],
+    ),
+    ("af", &["afghanistan", "afg"]),
+    ("pk", &["pakistan", "pak"]),
+    ("ly", &["libya", "lby"]),
+    ("ye", &["yemen", "yem"]),
+    ("lb", &["lebanon", "lbn"]),
+    ("sd", &["sudan", "sdn"]),
+    ("so", &["somalia", "som"]),
+    ("ve", &["venezuela", "ven"]),
+    ("cu", &["cuba", "cub"]),
+    ("ni", &["nicaragua", "nic"]),
+    ("mm", &["myanmar", "burma", "mmr"]),
+    ("rs", &["serbia", "srb"]),
+    ("ba", &["bosnia and herzegovina", "bih"]),
+];
+
+fn country_code(text: &str) -> Option<&'static str> {
+    COUNTRIES
+        .iter()
+        .find(|(code, names)| *code == text || names.contains(&text))
+        .map(|(code, _)| *code)
 }
 
 #[cfg(test)]
@@ -313,6 +451,61 @@ mod tests {
         );
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].entry, 0);
+    }
+
+    #[test]
+    fn nationality_is_evidence_only_where_both_sides_can_be_read() {
+        assert_eq!(countries_agree("RU", "Russian Federation"), Some(true));
+        assert_eq!(countries_agree("ua", "Ukraine"), Some(true));
+        assert_eq!(countries_agree("UA", "Russia"), Some(false));
+        assert_eq!(countries_agree("Atlantis", "atlantis"), Some(true));
+        assert_eq!(
+            countries_agree("XK", "Kosovo"),
+            None,
+            "unknown is no evidence"
+        );
+        assert_eq!(countries_agree("", "Russia"), None);
+
+        let mut index = ListIndex::new();
+        let mut listed = person("9", &["Oksana Hrytsenko"], &[]);
+        listed.nationalities = vec!["Ukraine".to_owned()];
+        index.extend([listed]);
+        let query = |nationality: &str| Query {
+            name: "Oksana Hrytsenko".to_owned(),
+            nationalities: vec![nationality.to_owned()],
+            ..Query::default()
+        };
+        let same = index.screen(&query("UA"), 0.7);
+        assert_eq!(same[0].evidence, [Evidence::NationalityAgrees]);
+        let other = index.screen(&query("RU"), 0.0);
+        assert_eq!(other[0].evidence, [Evidence::NationalityDisagrees]);
+        let unknown = index.screen(&query("XK"), 0.0);
+        assert!(unknown[0].evidence.is_empty());
+    }
+
+    #[test]
+    fn a_hit_explains_its_words_and_evidence() {
+        let hits = index().screen(
+            &Query {
+                name: "Igor Korobov".to_owned(),
+                birth_date: Some("1956".to_owned()),
+                ..Query::default()
+            },
+            0.7,
+        );
+        let lines = hits[0].explain();
+        assert!(
+            lines.contains(&"igor ~ igor: the same word".to_owned()),
+            "{lines:?}"
+        );
+        // Left-over words are shown as compared: folded to their skeletons.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("not in the name screened: valentinov")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.last().map(String::as_str), Some("birth date agrees"));
     }
 
     #[test]
