@@ -75,6 +75,10 @@ impl Corridor {
             self.index_names(case.id, case.person.names.iter().map(|n| n.text()));
             tracing::info!(case = %case.id, stage = %case.stage, "case added");
         }
+        for case in &cases {
+            self.screen_case(case.id, case.organisation, &case.person)
+                .await;
+        }
         Ok(cases.iter().map(|case| case.id).collect())
     }
 

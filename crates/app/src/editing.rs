@@ -43,6 +43,7 @@ impl Corridor {
         self.store.update_case(&sealed, seen_version).await?;
         self.index_names(id, case.person.names.iter().map(|n| n.text()));
         tracing::info!(case = %id, "case updated");
+        self.screen_case(id, case.organisation, &case.person).await;
         self.audit(event(who, AuditAction::CaseUpdated, AuditOutcome::Allowed).with_case(id))
             .await?;
         Ok(now)

@@ -1,6 +1,7 @@
 use corridor_core::{
-    ApiScope, ApiScopesError, ApiTokenId, CaseId, ChainBreak, InputError, OrgId, Permission,
-    ProgramSlug, TokenLabelError, TokenLifetimeError, TransitionError, UserId, UsernameError,
+    AlertId, AlertStatus, ApiScope, ApiScopesError, ApiTokenId, CaseId, ChainBreak, InputError,
+    OrgId, Permission, ProgramSlug, TokenLabelError, TokenLifetimeError, TransitionError, UserId,
+    UsernameError,
 };
 use corridor_crypto::{CryptoError, PasswordPolicyError};
 use corridor_store::StoreError;
@@ -107,6 +108,16 @@ pub enum AppError {
     /// caseworker, anything for an administrator).
     #[error("scope `{0}` gives this user's role no permission")]
     UselessScope(ApiScope),
+
+    // Screening.
+    /// No such alert that the caller may reach (unknown, or of another organisation:
+    /// deliberately indistinguishable).
+    #[error("screening alert {0} not found")]
+    AlertNotFound(AlertId),
+    #[error(
+        "screening alert {id} is no longer pending: it is {status}; it was decided or lapsed meanwhile"
+    )]
+    AlertNotPending { id: AlertId, status: AlertStatus },
 }
 
 impl From<StoreError> for AppError {
@@ -122,6 +133,8 @@ impl From<StoreError> for AppError {
             StoreError::UsersExist => AppError::UsersExist,
             StoreError::PendingLoginGone => AppError::LoginExpired,
             StoreError::ApiTokenNotFound(id) => AppError::ApiTokenNotFound(id),
+            StoreError::AlertNotFound(id) => AppError::AlertNotFound(id),
+            StoreError::AlertNotPending { id, status } => AppError::AlertNotPending { id, status },
             other => AppError::Store(other),
         }
     }

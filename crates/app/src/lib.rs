@@ -19,6 +19,7 @@ mod intake;
 mod login;
 pub mod programs;
 mod referrals;
+mod review;
 mod screening;
 mod sealing;
 mod sessions;
@@ -44,6 +45,7 @@ pub use error::{AppError, Result};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
+pub use review::{AlertView, ScreeningSummary};
 pub use screening::ListedMatch;
 
 /// An unsealed Corridor: store, root key, programs and the name index.

@@ -18,8 +18,12 @@ use crate::{Corridor, Result};
 /// and kept until the next reload.
 #[derive(Default)]
 pub(crate) struct Lists {
-    index: RwLock<ListIndex>,
+    pub(crate) index: RwLock<ListIndex>,
     gaps: Mutex<Option<Arc<Vec<Gap>>>>,
+    /// Taken by each screening of cases from reading their alerts to writing the outcome, so
+    /// that two screenings of one case (an edit during a list update) do not raise an alert
+    /// twice.
+    pub(crate) screening: tokio::sync::Mutex<()>,
 }
 
 /// A hit with the listed entry it points to.

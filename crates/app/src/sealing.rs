@@ -2,7 +2,8 @@
 //! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
 
 use corridor_core::{
-    Case, CaseId, ChainHead, Claim, NameSet, Person, RussiaRisk, UsStatus, UserId,
+    AlertId, Case, CaseId, ChainHead, Claim, DecisionReason, NameSet, Person, PossibleMatch,
+    RussiaRisk, UsStatus, UserId,
 };
 use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, TotpSecret, WrappedKey, Zeroizing};
 use corridor_store::{CaseColumns, CaseRecord, ClaimRow, HearingRow, SealedCase};
@@ -154,14 +155,82 @@ pub(crate) fn open_names(
     wrapped_key: &WrappedKey,
     names: &Sealed,
 ) -> Result<NameSet> {
+    open_case_field(root, id, wrapped_key, "names", names)
+}
+
+/// Opens only the person of a case (for screening).
+pub(crate) fn open_person(
+    root: &RootKey,
+    id: CaseId,
+    wrapped_key: &WrappedKey,
+    person: &Sealed,
+) -> Result<Person> {
+    open_case_field(root, id, wrapped_key, "person", person)
+}
+
+fn open_case_field<T: DeserializeOwned>(
+    root: &RootKey,
+    id: CaseId,
+    wrapped_key: &WrappedKey,
+    column: &'static str,
+    sealed: &Sealed,
+) -> Result<T> {
     let record = id.to_string();
     let key = root
         .unwrap(wrapped_key, &record)
         .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))?;
     let plain = key
-        .open(FieldAddress::new(CASES, "names", &record), names)
-        .map_err(|e| unreadable(id, "names", e))?;
-    from_json(id, "names", &plain)
+        .open(FieldAddress::new(CASES, column, &record), sealed)
+        .map_err(|e| unreadable(id, column, e))?;
+    from_json(id, column, &plain)
+}
+
+/// A screening alert's facts and reason are sealed under the root key, bound to the alert:
+/// not under the case's key, which every edit replaces. Purging the case deletes them.
+const ALERTS: &str = "screening_alerts";
+
+pub(crate) fn seal_alert_facts(root: &RootKey, alert: AlertId, facts: &PossibleMatch) -> Sealed {
+    root.seal(
+        FieldAddress::new(ALERTS, "facts", &alert.to_string()),
+        &to_json(facts),
+    )
+}
+
+pub(crate) fn seal_alert_reason(root: &RootKey, alert: AlertId, reason: &DecisionReason) -> Sealed {
+    root.seal(
+        FieldAddress::new(ALERTS, "reason", &alert.to_string()),
+        &to_json(reason),
+    )
+}
+
+pub(crate) fn open_alert_facts(
+    root: &RootKey,
+    case: CaseId,
+    alert: AlertId,
+    sealed: &Sealed,
+) -> Result<PossibleMatch> {
+    let plain = root
+        .open(
+            FieldAddress::new(ALERTS, "facts", &alert.to_string()),
+            sealed,
+        )
+        .map_err(|e| unreadable(case, "screening_alerts.facts", e))?;
+    from_json(case, "screening_alerts.facts", &plain)
+}
+
+pub(crate) fn open_alert_reason(
+    root: &RootKey,
+    case: CaseId,
+    alert: AlertId,
+    sealed: &Sealed,
+) -> Result<DecisionReason> {
+    let plain = root
+        .open(
+            FieldAddress::new(ALERTS, "reason", &alert.to_string()),
+            sealed,
+        )
+        .map_err(|e| unreadable(case, "screening_alerts.reason", e))?;
+    from_json(case, "screening_alerts.reason", &plain)
 }
 
 /// Seals a user's TOTP secret under the root key, bound to `("users", "totp_secret", user id)`.

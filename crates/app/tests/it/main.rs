@@ -7,6 +7,7 @@ mod audit;
 mod cases;
 mod editing;
 mod referrals;
+mod review;
 mod screening;
 mod sealing;
 mod support;
