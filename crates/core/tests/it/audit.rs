@@ -21,6 +21,7 @@ fn actor() -> impl Strategy<Value = Actor> {
         "[A-Za-z0-9_-]{1,64}".prop_map(Actor::ApiToken),
         Just(Actor::Operator),
         Just(Actor::Public),
+        Just(Actor::System),
         Just(Actor::Anonymous),
     ]
 }
@@ -110,7 +111,8 @@ fn change_field(entry: &mut AuditEntry, field: usize, at: Index, flip: u8) {
                     Actor::ApiToken(id)
                 }
                 Actor::Operator => Actor::Public,
-                Actor::Public => Actor::Anonymous,
+                Actor::Public => Actor::System,
+                Actor::System => Actor::Anonymous,
                 Actor::Anonymous => Actor::Operator,
             }
         }

@@ -2,9 +2,7 @@
 
 use corridor_core::{AlertId, AlertStatus, CaseId, OrgId, UserId, Verdict};
 use corridor_crypto::{FieldAddress, Sealed};
-use corridor_store::{
-    AlertDecision, AlertFilter, AlertRow, CaseStore, ScreeningStore, Store, StoreError,
-};
+use corridor_store::{AlertDecision, AlertFilter, AlertRow, CaseStore, Store, StoreError};
 
 use crate::accounts::org_and_user;
 use crate::support::{Spec, at, root_key};
