@@ -53,6 +53,8 @@ pub struct AlertView {
     pub facts: PossibleMatch,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<UserId>,
+    /// The username of who decided, if they are of the organisation.
+    pub decided_by_name: Option<String>,
     pub reason: Option<DecisionReason>,
 }
 
@@ -273,7 +275,7 @@ impl Corridor {
                 ..AlertFilter::default()
             })
             .await?;
-        let views = self.alert_views(rows).await?;
+        let views = self.alert_views(who.organisation, rows).await?;
         self.audit(event(
             who,
             AuditAction::ScreeningQueueRead,
@@ -296,7 +298,10 @@ impl Corridor {
             .own_alert(who, id, AuditAction::ScreeningQueueRead)
             .await?;
         let case = row.case_id;
-        let view = self.alert_views(vec![row]).await?.remove(0);
+        let view = self
+            .alert_views(who.organisation, vec![row])
+            .await?
+            .remove(0);
         self.audit(
             event(who, AuditAction::ScreeningQueueRead, AuditOutcome::Allowed)
                 .with_case(case)
@@ -365,8 +370,20 @@ impl Corridor {
         }
     }
 
-    /// Opens alerts and names their cases (purged cases' alerts are gone with them).
-    async fn alert_views(&self, rows: Vec<AlertRow>) -> Result<Vec<AlertView>> {
+    /// Opens alerts of `organisation` and names their cases (purged cases' alerts are gone
+    /// with them) and who decided them.
+    async fn alert_views(
+        &self,
+        organisation: OrgId,
+        rows: Vec<AlertRow>,
+    ) -> Result<Vec<AlertView>> {
+        let usernames: HashMap<UserId, String> = self
+            .store
+            .users(organisation)
+            .await?
+            .into_iter()
+            .map(|user| (user.id, user.username.to_string()))
+            .collect();
         let mut ids: Vec<CaseId> = rows.iter().map(|r| r.case_id).collect();
         ids.sort();
         ids.dedup();
@@ -393,6 +410,7 @@ impl Corridor {
                     facts: open_alert_facts(&self.root, row.case_id, row.id, &row.facts)?,
                     decided_at: row.decided_at,
                     decided_by: row.decided_by,
+                    decided_by_name: row.decided_by.and_then(|id| usernames.get(&id).cloned()),
                     reason: row
                         .reason
                         .as_ref()

@@ -46,6 +46,13 @@ impl Translator {
         let m = &mut self.messages;
         family(m, "stage", Stage::ALL, Stage::as_str, Stage::label);
         family(m, "role", Role::ALL, Role::as_str, Role::label);
+        family(
+            m,
+            "alert_status",
+            corridor_core::AlertStatus::ALL,
+            corridor_core::AlertStatus::as_str,
+            corridor_core::AlertStatus::label,
+        );
         family(m, "custody", Custody::ALL, Custody::as_str, Custody::label);
         family(
             m,

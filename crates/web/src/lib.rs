@@ -82,6 +82,11 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/withdraw-referral",
             post(pages::case::withdraw_referral),
         )
+        .route("/screening/alerts", get(pages::alerts::queue))
+        .route(
+            "/screening/alerts/{alert}",
+            get(pages::alerts::alert).post(pages::alerts::decide),
+        )
         .route("/screening/gaps", get(pages::gaps::page))
         .route("/screening/gaps.csv", get(pages::gaps::csv))
         .route("/referrals", get(pages::referrals::referrals))

@@ -221,6 +221,7 @@ async fn only_analysts_of_the_cases_organisation_see_and_decide_its_alerts() {
     assert_eq!(decided.status, AlertStatus::Match);
     assert_eq!(decided.case_id, case);
     assert_eq!(decided.decided_by, Some(w.analyst.user));
+    assert_eq!(decided.decided_by_name.as_deref(), Some("ana"));
     assert_eq!(
         decided.reason.as_ref().map(DecisionReason::as_str),
         Some("Same birth date and patronymic; passport copy agrees.")

@@ -3,6 +3,7 @@
 //! translator.
 
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod case;
 pub mod case_form;
@@ -113,6 +114,13 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             "",
         ),
         AppError::UserNotFound(_) | AppError::OrganisationNotFound(_) => message(
+            t,
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            "error.not_found_text",
+            "",
+        ),
+        AppError::AlertNotFound(_) => message(
             t,
             StatusCode::NOT_FOUND,
             "error.not_found",

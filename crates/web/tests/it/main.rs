@@ -3,6 +3,7 @@
 //! needed); then the same application in headless Chromium.
 
 mod admin;
+mod alerts;
 mod api;
 mod browser;
 mod forms;

@@ -689,6 +689,21 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
     ),
     (
         "GET",
+        "/screening/alerts",
+        Some(corridor_core::Permission::ScreeningReview),
+    ),
+    (
+        "GET",
+        "/screening/alerts/{alert}",
+        Some(corridor_core::Permission::ScreeningReview),
+    ),
+    (
+        "POST",
+        "/screening/alerts/{alert}",
+        Some(corridor_core::Permission::ScreeningReview),
+    ),
+    (
+        "GET",
         "/screening/gaps",
         Some(corridor_core::Permission::ScreeningRun),
     ),
@@ -774,6 +789,15 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
         .insert_organisation(&other)
         .await
         .expect("org");
+    // Lists that name the example's person, so that each case raises a screening alert.
+    let mut lists = corridor_screen::screening::ListIndex::new();
+    lists.extend([corridor_screen::lists::ListEntry::new(
+        corridor_screen::lists::ListSource::OfacSdn,
+        "M1",
+        corridor_screen::lists::EntityKind::Person,
+        "PUSTOVOITOVA, Iaroslava",
+    )]);
+    app.corridor.update_lists(lists).await.expect("lists");
     let own_case = app.add(|_| {}).await;
     let other_case = app
         .corridor
@@ -784,6 +808,20 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
         .await
         .expect("add");
 
+    let alert_of = |case| {
+        let store = app.corridor.store().clone();
+        async move {
+            store
+                .screening_alerts(&corridor_store::AlertFilter {
+                    case: Some(case),
+                    ..Default::default()
+                })
+                .await
+                .expect("alerts")[0]
+                .id
+        }
+    };
+    let (own_alert, other_alert) = (alert_of(own_case).await, alert_of(other_case).await);
     let own_user = app
         .corridor
         .create_user(
@@ -819,6 +857,11 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 vec![
                     (path.replace("{user}", &own_user.to_string()), allowed),
                     (path.replace("{user}", &other_user.to_string()), false),
+                ]
+            } else if path.contains("{alert}") {
+                vec![
+                    (path.replace("{alert}", &own_alert.to_string()), allowed),
+                    (path.replace("{alert}", &other_alert.to_string()), false),
                 ]
             } else if path.contains("{id}") {
                 let own_allowed = allowed && !path.starts_with("/referrals/");
