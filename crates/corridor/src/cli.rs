@@ -179,6 +179,10 @@ pub struct ServeArgs {
     /// Corridor is reached through a TLS-terminating proxy: mark cookies Secure.
     #[arg(long)]
     pub behind_tls: bool,
+    /// How often to look for lists imported meanwhile (`corridor lists import`), in seconds;
+    /// a change reloads them and screens everyone again. 0 turns this off.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub lists_poll_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -114,25 +114,32 @@ pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
     };
     corridor_web::ensure_private(args.bind, options).map_err(|e| Failure::usage(e.to_string()))?;
     let corridor = unseal(global).await?;
-    // The lists imported with `corridor lists import`, for screening.
-    let lists = global.data_dir.join("lists");
-    if lists.is_dir() {
-        match crate::lists::load_dir(&lists) {
-            Ok(index) => {
-                out!("Screening against {} listed names", index.names())?;
-                corridor.load_lists(index);
-            }
-            // The cases must stay reachable even when the lists cannot be read.
-            Err(failure) => eprintln!("warning: no lists loaded: {}", failure.message),
+    // The lists imported with `corridor lists import`: everyone is screened against them now
+    // (they may have changed while Corridor was stopped), and again whenever an import
+    // changes them.
+    let mut lists = crate::lists::Watched::new(global.data_dir.join("lists"));
+    if let Some(index) = lists.load() {
+        out!("Screening against {} listed names", index.names())?;
+        match corridor.update_lists(index).await {
+            Ok(summary) => out!(
+                "Screened {} cases: {} new possible matches, {} lapsed",
+                summary.cases,
+                summary.raised,
+                summary.lapsed
+            )?,
+            // Serve anyway: the next list update screens everyone again.
+            Err(error) => eprintln!("warning: screening everyone failed: {error}"),
         }
     }
-    serve_unsealed(corridor, args.bind, options).await
+    let every = std::time::Duration::from_secs(args.lists_poll_secs);
+    serve_unsealed(corridor, args.bind, options, Some((lists, every))).await
 }
 
 async fn serve_unsealed(
     corridor: Corridor,
     bind: std::net::SocketAddr,
     options: corridor_web::WebOptions,
+    lists: Option<(crate::lists::Watched, std::time::Duration)>,
 ) -> Result<(), Failure> {
     corridor.rebuild_index().await?;
     let listener = corridor_web::bind(bind, options)
@@ -143,7 +150,15 @@ async fn serve_unsealed(
         .map_err(|e| Failure::failed(e.to_string()))?;
     out!("Corridor is listening on http://{addr}/ (Ctrl-C stops it)")?;
     let corridor = Arc::new(corridor);
+    let watcher = lists
+        .filter(|(_, every)| !every.is_zero())
+        .map(|(lists, every)| tokio::spawn(lists.watch(corridor.clone(), every)));
     let served = corridor_web::serve(listener, corridor.clone(), options).await;
+    if let Some(watcher) = watcher {
+        watcher.abort();
+        // Waits until the task is dropped, so that its share of the Corridor is released.
+        let _ = watcher.await;
+    }
     if let Ok(corridor) = Arc::try_unwrap(corridor) {
         corridor.close().await;
     }
@@ -159,6 +174,10 @@ pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> 
                 Failure::failed(format!("{}: {e}; nothing was stored", json.display()))
             })?;
             let corridor = unseal(global).await?;
+            // The new person is screened against the imported lists as they are added.
+            if let Some(index) = crate::lists::Watched::new(global.data_dir.join("lists")).load() {
+                corridor.load_lists(index);
+            }
             let organisation = corridor.default_organisation().await?;
             let id = corridor
                 .add_case(organisation.id, input)
@@ -493,8 +512,13 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 "Their current TOTP code: CORRIDOR_PASSPHRASE={} corridor demo totp USER --data-dir {dir_text}",
                 passphrase.as_str()
             )?;
-            let result =
-                serve_unsealed(corridor, args.bind, corridor_web::WebOptions::default()).await;
+            let result = serve_unsealed(
+                corridor,
+                args.bind,
+                corridor_web::WebOptions::default(),
+                None,
+            )
+            .await;
             drop(dir);
             result
         }

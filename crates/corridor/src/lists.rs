@@ -59,6 +59,87 @@ pub fn load_dir(dir: &Path) -> Result<ListIndex, Failure> {
     Ok(index)
 }
 
+/// The lists imported into a data directory, as `serve` keeps them loaded: read at start, and
+/// again whenever an import rewrites the manifest (which it does last, once the files are in
+/// place).
+pub struct Watched {
+    dir: PathBuf,
+    /// The manifest's modification time when the lists were last read.
+    seen: Option<std::time::SystemTime>,
+}
+
+impl Watched {
+    pub fn new(dir: PathBuf) -> Watched {
+        Watched { dir, seen: None }
+    }
+
+    fn stamp(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.dir.join(MANIFEST))
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    /// Reads the lists, if any were imported. A list that cannot be read is reported on
+    /// stderr and loads nothing: the cases must stay reachable without lists.
+    pub fn load(&mut self) -> Option<ListIndex> {
+        self.seen = self.stamp();
+        if !self.dir.is_dir() {
+            return None;
+        }
+        match load_dir(&self.dir) {
+            Ok(index) => Some(index),
+            Err(failure) => {
+                eprintln!("warning: no lists loaded: {}", failure.message);
+                None
+            }
+        }
+    }
+
+    /// Every `every`, reloads the lists if an import changed them, and screens everyone
+    /// against them. Runs until the task is aborted.
+    pub async fn watch(
+        mut self,
+        corridor: std::sync::Arc<corridor_app::Corridor>,
+        every: std::time::Duration,
+    ) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if self.stamp() == self.seen {
+                continue;
+            }
+            // Reading a large list takes seconds: off the threads that answer requests.
+            let (watched, index) = match tokio::task::spawn_blocking(move || {
+                let index = self.load();
+                (self, index)
+            })
+            .await
+            {
+                Ok(loaded) => loaded,
+                Err(error) => {
+                    tracing::error!(%error, "reading the lists failed; watching stopped");
+                    return;
+                }
+            };
+            self = watched;
+            let Some(index) = index else { continue };
+            let names = index.names();
+            match corridor.update_lists(index).await {
+                Ok(summary) => tracing::info!(
+                    names,
+                    cases = summary.cases,
+                    raised = summary.raised,
+                    lapsed = summary.lapsed,
+                    "lists reloaded and everyone screened"
+                ),
+                Err(error) => tracing::error!(%error, "screening after the list update failed"),
+            }
+        }
+    }
+}
+
 /// Where imported lists are kept, and their manifest.
 fn lists_dir(global: &Global) -> PathBuf {
     global.data_dir.join("lists")

@@ -244,3 +244,110 @@ fn compare_lists_the_russia_linked_that_canada_has_not_listed_with_a_csv() {
     assert_eq!(lines.len(), 2);
     assert!(lines[1].contains("1956-08-03"), "{csv}");
 }
+
+/// One OpenSanctions FollowTheMoney person per `(id, name, birth date)`, as JSON lines.
+fn ftm_people(people: &[(&str, &str, &str)]) -> String {
+    people
+        .iter()
+        .map(|(id, name, born)| {
+            serde_json::json!({
+                "id": id,
+                "schema": "Person",
+                "properties": {
+                    "name": [name],
+                    "birthDate": [born],
+                    "nationality": ["ru"],
+                    "topics": ["sanction"],
+                },
+            })
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The cases that screening raised an alert for, from the audit log (oldest first).
+fn alerted_cases(env: &Env) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "audit",
+        "list",
+        "--action",
+        "screening_alert_raised",
+        "--json",
+    ]))
+    .expect("json");
+    let mut cases: Vec<String> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .rev()
+        .map(|entry| {
+            assert_eq!(entry["actor"], "system");
+            entry["case"].as_str().expect("case").to_owned()
+        })
+        .collect();
+    cases.dedup();
+    cases
+}
+
+#[test]
+fn cases_are_screened_when_added_and_everyone_when_a_served_corridors_lists_change() {
+    let env = Env::initialised();
+    let first = env.file(
+        "first.ftm.json",
+        &ftm_people(&[("t-1", "Iaroslava Pustovoitova", "1991-06-12")]),
+    );
+    env.ok(&["lists", "import", "ftm", path_str(&first)]);
+
+    // `case add` screens the new person against the imported lists.
+    let listed = env.add_case(&crate::support::example_case());
+    assert_eq!(alerted_cases(&env), [listed.clone()]);
+    let other = env.file(
+        "other.json",
+        &crate::support::example_with(|v| {
+            v["person"]["names"] =
+                serde_json::json!([{ "text": "Глеб Ильич Коробейников", "kind": "native" }]);
+            v["person"]["birth_date"] = "1970".into();
+        }),
+    );
+    let later = env.add_case(&other);
+    assert_eq!(
+        alerted_cases(&env),
+        [listed.clone()],
+        "nobody lists him yet"
+    );
+
+    // Served, with the lists checked every second: an import that lists him is picked up
+    // and everyone screened again; only the new possible match is raised.
+    let (server, printed) = crate::cases::Server::spawn(env.command(&[
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--lists-poll-secs",
+        "1",
+    ]));
+    assert!(
+        printed.contains(&"Screened 2 cases: 0 new possible matches, 0 lapsed".to_owned()),
+        "{printed:?}"
+    );
+    // The manifest's time must differ from the one read at start, even on a coarse clock.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = env.file(
+        "second.ftm.json",
+        &ftm_people(&[
+            ("t-1", "Iaroslava Pustovoitova", "1991-06-12"),
+            ("t-2", "Gleb Ilyich Korobeynikov", "1970-03-02"),
+        ]),
+    );
+    env.ok(&["lists", "import", "ftm", path_str(&second)]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let alerted = loop {
+        let alerted = alerted_cases(&env);
+        if alerted.len() > 1 || std::time::Instant::now() > deadline {
+            break alerted;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    assert!(server.interrupt().success());
+    assert_eq!(alerted, [listed, later]);
+}
