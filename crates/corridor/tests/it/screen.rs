@@ -301,7 +301,7 @@ fn cases_are_screened_when_added_and_everyone_when_a_served_corridors_lists_chan
 
     // `case add` screens the new person against the imported lists.
     let listed = env.add_case(&crate::support::example_case());
-    assert_eq!(alerted_cases(&env), [listed.clone()]);
+    assert_eq!(alerted_cases(&env), std::slice::from_ref(&listed));
     let other = env.file(
         "other.json",
         &crate::support::example_with(|v| {
@@ -313,7 +313,7 @@ fn cases_are_screened_when_added_and_everyone_when_a_served_corridors_lists_chan
     let later = env.add_case(&other);
     assert_eq!(
         alerted_cases(&env),
-        [listed.clone()],
+        std::slice::from_ref(&listed),
         "nobody lists him yet"
     );
 
