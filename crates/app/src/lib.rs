@@ -45,7 +45,7 @@ pub use error::{AppError, Result};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
-pub use review::{AlertView, ScreeningSummary};
+pub use review::{AlertView, CaseScreening, ScreeningSummary};
 pub use screening::ListedMatch;
 
 /// An unsealed Corridor: store, root key, programs and the name index.

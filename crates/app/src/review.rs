@@ -41,6 +41,15 @@ pub struct ScreeningSummary {
     pub lapsed: usize,
 }
 
+/// Where a case stands in screening, as its page shows it: counts only, no names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaseScreening {
+    /// Possible matches waiting for an analyst.
+    pub pending: usize,
+    /// Alerts an analyst confirmed as the listed person.
+    pub confirmed: usize,
+}
+
 /// An alert as the review queue shows it, opened.
 #[derive(Clone, PartialEq)]
 pub struct AlertView {
@@ -283,6 +292,33 @@ impl Corridor {
         ))
         .await?;
         Ok(views)
+    }
+
+    /// Where a case of `who`'s organisation stands in screening; `None` for a case of another
+    /// organisation (shared with `who`'s: its screening is its owner's business). For the case
+    /// page, whose read of the case is audited already.
+    pub async fn case_screening_for(
+        &self,
+        who: &Principal,
+        case: CaseId,
+        owner: OrgId,
+    ) -> Result<Option<CaseScreening>> {
+        if owner != who.organisation || !who.may(Permission::CaseRead) {
+            return Ok(None);
+        }
+        let rows = self
+            .store
+            .screening_alerts(&AlertFilter {
+                case: Some(case),
+                organisation: Some(who.organisation),
+                ..AlertFilter::default()
+            })
+            .await?;
+        let count = |status| rows.iter().filter(|row| row.status == status).count();
+        Ok(Some(CaseScreening {
+            pending: count(AlertStatus::Pending),
+            confirmed: count(AlertStatus::Match),
+        }))
     }
 
     /// One alert of `who`'s organisation (needs `screening_review`); an alert of another

@@ -25,6 +25,8 @@ struct CasePage<'a> {
     referring: Option<Sharing>,
     /// Whether the user may edit this case (their organisation owns it).
     editable: bool,
+    /// Where the case stands in screening, for its own organisation.
+    screening: Option<corridor_app::CaseScreening>,
     id: String,
     title: String,
     stage: &'a str,
@@ -80,6 +82,14 @@ pub async fn case_page(
             page.referring = referring;
             let who = &signed_in.principal;
             page.editable = who.may(Permission::CaseEdit) && case.organisation == who.organisation;
+            page.screening = match state
+                .corridor
+                .case_screening_for(who, id, case.organisation)
+                .await
+            {
+                Ok(screening) => screening,
+                Err(error) => return app_error(t, error),
+            };
             render(t, page)
         }
         Ok(CaseView::Purged(_)) => message(
@@ -250,6 +260,7 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
         sharing: None,
         referring: None,
         editable: false,
+        screening: None,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

@@ -108,6 +108,22 @@ async fn an_analyst_reviews_the_queue_and_decides_with_a_reason() {
         "the decision form, while pending"
     );
 
+    // The caseworker's case page says an analyst has something to decide.
+    let case = app
+        .corridor
+        .store()
+        .screening_alert(id.parse().expect("id"))
+        .await
+        .expect("read")
+        .expect("alert")
+        .case_id;
+    let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
+    assert!(case_page.contains("wait for an analyst"), "{case_page}");
+    assert!(
+        !case_page.contains("href=\"/screening/alerts\""),
+        "no link for a caseworker"
+    );
+
     // Nothing chosen and no reason: both fields say what is wrong; nothing is decided.
     let uri = format!("/screening/alerts/{id}");
     let (status, _, page) = app
@@ -156,6 +172,8 @@ async fn an_analyst_reviews_the_queue_and_decides_with_a_reason() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/screening/alerts");
     assert_eq!(status_of(&app, &id).await, AlertStatus::NoMatch);
+    let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
+    assert!(!case_page.contains("wait for an analyst") && !case_page.contains("confirmed"));
 
     let (_, _, pending) = app
         .request("GET", "/screening/alerts", None, Some(&cookie))
@@ -190,7 +208,7 @@ async fn an_analyst_reviews_the_queue_and_decides_with_a_reason() {
 
 #[tokio::test]
 async fn bad_addresses_and_filters_are_refused_plainly() {
-    let (app, cookie, csrf, _) = with_alert().await;
+    let (app, cookie, csrf, id) = with_alert().await;
     for uri in [
         "/screening/alerts/not-an-id",
         "/screening/alerts/6f1c2a44-2b7c-4c43-9a55-0d5f7e3f1a10",
@@ -206,4 +224,20 @@ async fn bad_addresses_and_filters_are_refused_plainly() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("status"));
+
+    // A confirmed match shows on the case page, for whoever reads the case.
+    let form = format!("csrf={csrf}&verdict=match&reason=Same+person");
+    let uri = format!("/screening/alerts/{id}");
+    let (status, _, _) = app.request("POST", &uri, Some(&form), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case = app
+        .corridor
+        .store()
+        .screening_alert(id.parse().expect("id"))
+        .await
+        .expect("read")
+        .expect("alert")
+        .case_id;
+    let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
+    assert!(case_page.contains("an analyst confirmed"), "{case_page}");
 }
