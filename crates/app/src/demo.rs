@@ -5,6 +5,9 @@
 use chrono::{Duration, NaiveDate};
 use corridor_core::{CaseInput, Custody, OrgId, ProceedingsStage, Stage};
 use corridor_crypto::Zeroizing;
+use corridor_screen::lists::{EntityKind, ListEntry, ListSource};
+use corridor_screen::screening::ListIndex;
+use corridor_store::{CaseFilter, Page};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -128,6 +131,38 @@ pub async fn seed(
         corridor.add_cases(organisation, batch).await?;
     }
     Ok(count)
+}
+
+/// A synthetic watch list for the demo, so that its review queue has something in it: the
+/// first `listed` demo cases' people, written surname first as lists do, and two people who
+/// are nobody's case. Labelled as synthetic in every entry's programme.
+pub async fn watch_list(corridor: &Corridor, listed: u32) -> Result<ListIndex> {
+    let people = corridor
+        .list_cases(&CaseFilter::default(), Page::new(0, listed))
+        .await?;
+    let mut entries: Vec<ListEntry> = people
+        .iter()
+        .enumerate()
+        .map(|(n, case)| {
+            let mut words: Vec<&str> = case.display_name.split_whitespace().collect();
+            if let Some(surname) = words.pop() {
+                words.insert(0, surname);
+            }
+            demo_entry(&format!("DEMO-{}", n + 1), &words.join(" "))
+        })
+        .collect();
+    entries.push(demo_entry("DEMO-X1", "Vymyshlennyi Personazh Ivanovich"));
+    entries.push(demo_entry("DEMO-X2", "Примерная Анастасия Олеговна"));
+    let mut index = ListIndex::new();
+    index.extend(entries);
+    Ok(index)
+}
+
+fn demo_entry(id: &str, name: &str) -> ListEntry {
+    ListEntry {
+        programs: vec!["Demo watch list (synthetic)".to_owned()],
+        ..ListEntry::new(ListSource::Registry, id, EntityKind::Person, name)
+    }
 }
 
 /// The `n`th synthetic case. Stage, custody and risk profile cycle with different periods so

@@ -488,6 +488,8 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 today(),
             )
             .await?;
+            let watch_list = demo::watch_list(&corridor, 3).await?;
+            let screened = corridor.update_lists(watch_list).await?;
             let logins = corridor
                 .create_demo_users(organisation.id, chrono::Utc::now())
                 .await?;
@@ -497,6 +499,10 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
                 args.cases
             )?;
             out!("The directory is deleted when the demo stops.")?;
+            out!(
+                "A synthetic watch list names some of them: {} possible matches for the analyst to review.",
+                screened.raised
+            )?;
             out!(
                 "Passphrase (for CLI commands with --data-dir {dir_text}): {}",
                 passphrase.as_str()

@@ -180,6 +180,13 @@ fn demo_serves_a_throw_away_store_and_removes_it_on_ctrl_c() {
     let (status, body) = server.get("/login");
     assert_eq!(status, 200);
     assert!(body.contains("Sign in"));
+    assert!(
+        printed.contains(
+            &"A synthetic watch list names some of them: 3 possible matches for the analyst to review."
+                .to_owned()
+        ),
+        "{printed:?}"
+    );
 
     // The printed passphrase opens the demo store from the CLI.
     let mut list = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));
