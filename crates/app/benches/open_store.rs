@@ -5,6 +5,9 @@
 //!     cargo bench -p corridor-app --bench open_store            # 100,000 cases
 //!     CORRIDOR_BENCH_CASES=10000 cargo bench -p corridor-app --bench open_store
 //!
+//! Then a list update: every case screened against the real OFAC and UN lists
+//! (`../shared/data/lists`), and screened again with nothing changed.
+//!
 //! Targets (2-core machine): insert < 30 s; unseal and index < 3 s.
 
 use std::sync::Arc;
@@ -13,6 +16,8 @@ use std::time::Instant;
 use corridor_app::{Corridor, demo, programs};
 use corridor_core::OrgName;
 use corridor_crypto::KdfParams;
+use corridor_screen::lists::{self, OnError};
+use corridor_screen::screening::ListIndex;
 use corridor_store::SqliteStore;
 
 const PASSPHRASE: &[u8] = b"benchmark passphrase, synthetic data only";
@@ -83,4 +88,48 @@ async fn run(cases: u32) {
     );
     println!("sample search hits:        {hits}");
     assert_eq!(stats.cases, cases as usize, "every case indexed");
+
+    // A list update: every case screened against the real OFAC and UN lists.
+    let lists = real_lists();
+    let names = lists.names();
+    let started = Instant::now();
+    let screened = corridor.update_lists(lists).await.expect("screen everyone");
+    println!(
+        "screen everyone:           {:>8.2} s   ({} cases against {names} listed names; {} alerts)",
+        started.elapsed().as_secs_f64(),
+        screened.cases,
+        screened.raised
+    );
+    let started = Instant::now();
+    let again = corridor.screen_everyone().await.expect("screen again");
+    println!(
+        "screen everyone again:     {:>8.2} s   (nothing changed: {} new)",
+        started.elapsed().as_secs_f64(),
+        again.raised
+    );
+}
+
+/// OFAC's SDN list (with its aliases) and the UN consolidated list from `../shared/data`.
+fn real_lists() -> ListIndex {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists");
+    let open = |name: &str| {
+        std::io::BufReader::new(
+            std::fs::File::open(dir.join(name))
+                .unwrap_or_else(|e| panic!("{name}: {e} (the benchmark reads ../shared/data)")),
+        )
+    };
+    let mut alt = open("ofac/alt.csv");
+    let mut add = open("ofac/add.csv");
+    let ofac = lists::ofac::read(
+        open("ofac/sdn.csv"),
+        Some(&mut alt),
+        Some(&mut add),
+        OnError::Skip,
+    )
+    .expect("ofac");
+    let un = lists::un::read(open("un/consolidated.xml"), OnError::Skip).expect("un");
+    let mut index = ListIndex::new();
+    index.extend(ofac.entries);
+    index.extend(un.entries);
+    index
 }
