@@ -84,6 +84,23 @@ async fn add_example(w: &World) -> CaseId {
         .expect("add")
 }
 
+/// Both list entries loaded, then the example case added: it raises one alert.
+async fn listed_case(w: &World) -> (CaseId, AlertId) {
+    w.t.corridor
+        .update_lists(index(vec![listed_pustovoitova(), unrelated()]))
+        .await
+        .expect("lists");
+    let case = add_example(w).await;
+    (case, queue(w, None).await[0].id)
+}
+
+async fn live(w: &World, id: CaseId) -> corridor_core::Case {
+    match w.t.corridor.case(id).await.expect("case") {
+        CaseView::Live(case) => *case,
+        CaseView::Purged(_) => panic!("purged"),
+    }
+}
+
 async fn audit_of(w: &World, action: AuditAction) -> Vec<corridor_core::AuditEntry> {
     let filter = AuditFilter {
         action: Some(action),
@@ -263,12 +280,7 @@ async fn only_analysts_of_the_cases_organisation_see_and_decide_its_alerts() {
 #[tokio::test]
 async fn screening_again_raises_only_what_changed() {
     let w = world().await;
-    w.t.corridor
-        .update_lists(index(vec![listed_pustovoitova(), unrelated()]))
-        .await
-        .expect("lists");
-    let case = add_example(&w).await;
-    let first = queue(&w, None).await[0].id;
+    let (case, first) = listed_case(&w).await;
 
     // The same lists again, and an edit that leaves the person as they were: nothing new.
     let again =
@@ -277,10 +289,7 @@ async fn screening_again_raises_only_what_changed() {
             .await
             .expect("again");
     assert_eq!((again.cases, again.raised, again.lapsed), (1, 0, 0));
-    let stored = match w.t.corridor.case(case).await.expect("case") {
-        CaseView::Live(case) => *case,
-        CaseView::Purged(_) => panic!("purged"),
-    };
+    let stored = live(&w, case).await;
     let mut details = CaseDetails::of(&stored);
     details.notes = Some("A new note, nothing about the person.".to_owned());
     w.t.corridor
@@ -364,12 +373,7 @@ async fn screening_again_raises_only_what_changed() {
 #[tokio::test]
 async fn a_changed_person_is_screened_again_and_a_decision_on_the_old_facts_asked_again() {
     let w = world().await;
-    w.t.corridor
-        .update_lists(index(vec![listed_pustovoitova(), unrelated()]))
-        .await
-        .expect("lists");
-    let case = add_example(&w).await;
-    let first = queue(&w, None).await[0].id;
+    let (case, first) = listed_case(&w).await;
     w.t.corridor
         .decide_alert_for(
             &w.analyst,
@@ -381,10 +385,7 @@ async fn a_changed_person_is_screened_again_and_a_decision_on_the_old_facts_aske
         .expect("decide");
 
     // The caseworker learns an alias that matches the other listed person.
-    let stored = match w.t.corridor.case(case).await.expect("case") {
-        CaseView::Live(case) => *case,
-        CaseView::Purged(_) => panic!("purged"),
-    };
+    let stored = live(&w, case).await;
     let mut details = CaseDetails::of(&stored);
     details
         .names

@@ -52,14 +52,21 @@ async fn with_alert() -> (App, String, String, String) {
     (app, cookie, csrf, id)
 }
 
-async fn status_of(app: &App, id: &str) -> AlertStatus {
+async fn stored(app: &App, id: &str) -> corridor_store::AlertRow {
     app.corridor
         .store()
         .screening_alert(id.parse().expect("id"))
         .await
         .expect("read")
         .expect("alert")
-        .status
+}
+
+async fn status_of(app: &App, id: &str) -> AlertStatus {
+    stored(app, id).await.status
+}
+
+async fn case_of(app: &App, id: &str) -> corridor_core::CaseId {
+    stored(app, id).await.case_id
 }
 
 #[tokio::test]
@@ -109,14 +116,7 @@ async fn an_analyst_reviews_the_queue_and_decides_with_a_reason() {
     );
 
     // The caseworker's case page says an analyst has something to decide.
-    let case = app
-        .corridor
-        .store()
-        .screening_alert(id.parse().expect("id"))
-        .await
-        .expect("read")
-        .expect("alert")
-        .case_id;
+    let case = case_of(&app, &id).await;
     let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
     assert!(case_page.contains("wait for an analyst"), "{case_page}");
     assert!(
@@ -230,14 +230,7 @@ async fn bad_addresses_and_filters_are_refused_plainly() {
     let uri = format!("/screening/alerts/{id}");
     let (status, _, _) = app.request("POST", &uri, Some(&form), Some(&cookie)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let case = app
-        .corridor
-        .store()
-        .screening_alert(id.parse().expect("id"))
-        .await
-        .expect("read")
-        .expect("alert")
-        .case_id;
+    let case = case_of(&app, &id).await;
     let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
     assert!(case_page.contains("an analyst confirmed"), "{case_page}");
 }
