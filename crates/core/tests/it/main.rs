@@ -6,4 +6,5 @@ mod claims;
 mod input;
 mod partial_date;
 mod program;
+mod screening;
 mod workflow;
