@@ -77,6 +77,9 @@ impl std::fmt::Debug for AlertView {
     }
 }
 
+/// Cases matched between yields when everyone is screened (a few tens of milliseconds).
+const SCREENING_CHUNK: usize = 200;
+
 /// One case's outcome, to be written.
 struct CasePlan {
     case: CaseId,
@@ -99,79 +102,62 @@ impl Corridor {
         organisation: OrgId,
         person: &Person,
     ) -> Result<()> {
-        let nothing_loaded = self
-            .lists
-            .index
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .entries()
-            .is_empty();
-        if nothing_loaded {
-            // Nothing can match, and no alert can lapse (only those of loaded lists do).
-            return Ok(());
-        }
-        let _turn = self.lists.screening.lock().await;
-        let known = self
-            .store
-            .screening_alerts(&AlertFilter {
-                case: Some(case),
-                ..AlertFilter::default()
-            })
-            .await?;
-        let known = self.known_alerts(&known)?;
-        let plan = {
+        let (found, loaded) = {
             let index = self.lists.index.read().unwrap_or_else(|p| p.into_inner());
-            let found = possible_matches(&self.root, &index, case, person);
-            reconcile(&known, found, &loaded_lists(&index))
+            if index.entries().is_empty() {
+                // Nothing can match, and no alert can lapse (only those of loaded lists do).
+                return Ok(());
+            }
+            (
+                possible_matches(&self.root, &index, case, person),
+                loaded_lists(&index),
+            )
         };
-        self.record(CasePlan {
-            case,
-            organisation,
-            plan,
-        })
-        .await?;
+        self.record_found(case, organisation, found, &loaded)
+            .await?;
         Ok(())
     }
 
     /// Screens every live case against the loaded lists, raising only what changed: after a
     /// list update, and at start-up (lists may have changed while Corridor was stopped).
+    ///
+    /// The matching runs in chunks, yielding between them, against a snapshot of the alerts;
+    /// only the cases where something changed are then written, one at a time, each against
+    /// its alerts as they are then. So adding or editing a case is never held up for the
+    /// length of a screening of everyone.
     pub async fn screen_everyone(&self) -> Result<ScreeningSummary> {
-        let _turn = self.lists.screening.lock().await;
         let people = self.store.sealed_people().await?;
         let mut known: HashMap<CaseId, Vec<KnownAlert>> = HashMap::new();
         let rows = self.store.screening_alerts(&AlertFilter::default()).await?;
         for (row, alert) in rows.iter().zip(self.known_alerts(&rows)?) {
             known.entry(row.case_id).or_default().push(alert);
         }
-        let plans: Vec<CasePlan> = {
-            let index = self.lists.index.read().unwrap_or_else(|p| p.into_inner());
-            let loaded = loaded_lists(&index);
-            let mut plans = Vec::new();
-            for sealed in &people {
-                let person =
-                    open_person(&self.root, sealed.id, &sealed.wrapped_key, &sealed.person)?;
-                let found = possible_matches(&self.root, &index, sealed.id, &person);
-                let plan = reconcile(
-                    known.get(&sealed.id).map_or(&[][..], Vec::as_slice),
-                    found,
-                    &loaded,
-                );
-                if !plan.is_empty() {
-                    plans.push(CasePlan {
-                        case: sealed.id,
-                        organisation: sealed.organisation,
-                        plan,
-                    });
+        let mut changed = Vec::new();
+        let mut loaded = BTreeSet::new();
+        for chunk in people.chunks(SCREENING_CHUNK) {
+            {
+                let index = self.lists.index.read().unwrap_or_else(|p| p.into_inner());
+                loaded = loaded_lists(&index);
+                for sealed in chunk {
+                    let person =
+                        open_person(&self.root, sealed.id, &sealed.wrapped_key, &sealed.person)?;
+                    let found = possible_matches(&self.root, &index, sealed.id, &person);
+                    let had = known.get(&sealed.id).map_or(&[][..], Vec::as_slice);
+                    if !reconcile(had, found.clone(), &loaded).is_empty() {
+                        changed.push((sealed.id, sealed.organisation, found));
+                    }
                 }
             }
-            plans
-        };
+            tokio::task::yield_now().await;
+        }
         let mut summary = ScreeningSummary {
             cases: people.len(),
             ..ScreeningSummary::default()
         };
-        for plan in plans {
-            let (raised, lapsed) = self.record(plan).await?;
+        for (case, organisation, found) in changed {
+            let (raised, lapsed) = self
+                .record_found(case, organisation, found, &loaded)
+                .await?;
             summary.raised += raised;
             summary.lapsed += lapsed;
         }
@@ -182,6 +168,33 @@ impl Corridor {
             "everyone screened"
         );
         Ok(summary)
+    }
+
+    /// Reconciles what was found for one case with its alerts as they are now, and writes the
+    /// outcome: under the screening turn, so that two screenings of one case (an edit during a
+    /// list update) never raise one alert twice.
+    async fn record_found(
+        &self,
+        case: CaseId,
+        organisation: OrgId,
+        found: Vec<PossibleMatch>,
+        loaded: &BTreeSet<String>,
+    ) -> Result<(usize, usize)> {
+        let _turn = self.lists.screening.lock().await;
+        let rows = self
+            .store
+            .screening_alerts(&AlertFilter {
+                case: Some(case),
+                ..AlertFilter::default()
+            })
+            .await?;
+        let plan = reconcile(&self.known_alerts(&rows)?, found, loaded);
+        self.record(CasePlan {
+            case,
+            organisation,
+            plan,
+        })
+        .await
     }
 
     /// Replaces the loaded lists and screens everyone against them.
