@@ -7,7 +7,7 @@ use corridor_core::{AuditAction, AuditOutcome, Case, CaseDetails, CaseId, Permis
 use corridor_store::{CaseRecord, StoredCase};
 
 use crate::accounts::Principal;
-use crate::sealing::{open_case, seal_case};
+use crate::sealing::{case_key, open_case, seal_case_under};
 use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
@@ -39,7 +39,8 @@ impl Corridor {
         // stored; never earlier than the version it replaces, even if the clock stepped back.
         let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
         details.apply_to(&mut case, now);
-        let sealed = seal_case(&self.root, &case);
+        // Under the key it always had: see `case_key`.
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
         self.store.update_case(&sealed, seen_version).await?;
         self.index_names(id, case.person.names.iter().map(|n| n.text()));
         tracing::info!(case = %id, "case updated");

@@ -29,10 +29,23 @@ pub(crate) fn open_audit_head(root: &RootKey, seal: &Sealed) -> Option<ChainHead
     ChainHead::from_bytes(&bytes)
 }
 
-/// Seals a case under a fresh data key wrapped by the root key.
+/// Seals a new case under a fresh data key wrapped by the root key.
 pub(crate) fn seal_case(root: &RootKey, case: &Case) -> CaseRecord {
+    seal_case_under(root, &CaseKey::generate(), case)
+}
+
+/// The data key of a stored case. A case keeps its key for life: what is derived from it (the
+/// keys of its evidence files) must stay readable across edits, and go with it when the
+/// case is purged.
+pub(crate) fn case_key(root: &RootKey, stored: &CaseRecord) -> Result<CaseKey> {
+    let id = stored.columns.id;
+    root.unwrap(&stored.wrapped_key, &id.to_string())
+        .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))
+}
+
+/// Seals a case under its data key, wrapped by the root key.
+pub(crate) fn seal_case_under(root: &RootKey, key: &CaseKey, case: &Case) -> CaseRecord {
     let record = case.id.to_string();
-    let key = CaseKey::generate();
     let sealed = SealedCase {
         names: seal_field(&key, &record, "names", &case.person.names),
         person: seal_field(&key, &record, "person", &case.person),
@@ -61,7 +74,7 @@ pub(crate) fn seal_case(root: &RootKey, case: &Case) -> CaseRecord {
         .collect();
     CaseRecord {
         columns: plain_columns(case),
-        wrapped_key: root.wrap(&key, &record),
+        wrapped_key: root.wrap(key, &record),
         sealed,
         claims,
         hearings: case
@@ -98,9 +111,7 @@ pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
     let columns = &stored.columns;
     let id = columns.id;
     let record = id.to_string();
-    let key = root
-        .unwrap(&stored.wrapped_key, &record)
-        .map_err(|e| unreadable(id, "case_keys.wrapped_key", e))?;
+    let key = case_key(root, stored)?;
     let open = |column: &'static str, sealed: &Sealed| -> Result<Zeroizing<Vec<u8>>> {
         key.open(FieldAddress::new(CASES, column, &record), sealed)
             .map_err(|e| unreadable(id, column, e))

@@ -226,3 +226,48 @@ async fn only_the_owner_edits_and_bad_programs_change_nothing() {
 
     assert!(live(&w, id).await == before, "nothing was written");
 }
+
+/// The case's data key, unwrapped from what the store holds now.
+async fn data_key(w: &World, id: CaseId) -> corridor_crypto::CaseKey {
+    let store = w.t.corridor.store();
+    let header = store.keyring().await.expect("read").expect("keyring");
+    let root =
+        corridor_crypto::RootKey::unlock(crate::support::PASSPHRASE, &header).expect("root key");
+    match store.case(id).await.expect("read") {
+        Some(corridor_store::StoredCase::Live(record)) => root
+            .unwrap(&record.wrapped_key, &id.to_string())
+            .expect("unwrap"),
+        _ => panic!("not live"),
+    }
+}
+
+#[tokio::test]
+async fn an_edit_keeps_the_cases_data_key() {
+    // What is sealed under keys derived from the case key (its evidence files) must stay
+    // readable after an edit.
+    let w = world().await;
+    let id =
+        w.t.corridor
+            .add_case_for(&w.caseworker, example())
+            .await
+            .expect("add");
+    let address = corridor_crypto::FieldAddress::new("test", "derived", "1");
+    let sealed = data_key(&w, id)
+        .await
+        .seal(address, b"sealed before the edit");
+    let before = live(&w, id).await;
+    w.t.corridor
+        .update_case_for(
+            &w.caseworker,
+            id,
+            before.updated_at,
+            details_named("Другое Имя"),
+        )
+        .await
+        .expect("edit");
+    let opened = data_key(&w, id)
+        .await
+        .open(address, &sealed)
+        .expect("opens");
+    assert_eq!(opened.as_slice(), b"sealed before the edit");
+}
