@@ -47,14 +47,14 @@ pub(crate) fn case_key(root: &RootKey, stored: &CaseRecord) -> Result<CaseKey> {
 pub(crate) fn seal_case_under(root: &RootKey, key: &CaseKey, case: &Case) -> CaseRecord {
     let record = case.id.to_string();
     let sealed = SealedCase {
-        names: seal_field(&key, &record, "names", &case.person.names),
-        person: seal_field(&key, &record, "person", &case.person),
-        us_status: seal_field(&key, &record, "us_status", &case.us_status),
-        russia_risk: seal_field(&key, &record, "russia_risk", &case.russia_risk),
+        names: seal_field(key, &record, "names", &case.person.names),
+        person: seal_field(key, &record, "person", &case.person),
+        us_status: seal_field(key, &record, "us_status", &case.us_status),
+        russia_risk: seal_field(key, &record, "russia_risk", &case.russia_risk),
         notes: case
             .notes
             .as_ref()
-            .map(|notes| seal_field(&key, &record, "notes", notes)),
+            .map(|notes| seal_field(key, &record, "notes", notes)),
     };
     let claims = case
         .claims

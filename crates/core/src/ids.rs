@@ -95,6 +95,11 @@ id_type!(
 );
 
 id_type!(
+    /// Identifies an evidence item (a file or link, or a copy derived from one).
+    EvidenceId,
+    "evidence id"
+);
+id_type!(
     /// Identifies a screening alert: one possible match of a case with a listed entry.
     AlertId,
     "alert id"

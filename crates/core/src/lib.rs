@@ -20,6 +20,7 @@ pub mod case;
 pub mod claim;
 pub mod date;
 pub mod details;
+pub mod evidence;
 pub mod ids;
 pub mod input;
 pub mod organisation;
@@ -48,7 +49,11 @@ pub use claim::{
 pub use date::{DateError, PartialDate, Precision, parse_full_date};
 pub use details::CaseDetails;
 pub use enums::UnknownValue;
-pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, IdError, OrgId, UserId};
+pub use evidence::{
+    Check, EvidenceKind, EvidenceStrength, ItemStanding, Review, ReviewError, ReviewStep,
+    StrengthLevel, VerificationStatus, apply_review, evidence_strength,
+};
+pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, IdError, OrgId, UserId};
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};
 pub use person::{

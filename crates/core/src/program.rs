@@ -92,7 +92,17 @@ pub struct Program {
     pub capacity: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// How many independent verifiers must sign an evidence item off (1 to 3; 1 when not set).
+    #[serde(default = "one_verifier")]
+    pub evidence_verifiers: u8,
 }
+
+fn one_verifier() -> u8 {
+    1
+}
+
+/// The most independent verifiers a program may require.
+pub const MAX_EVIDENCE_VERIFIERS: u8 = 3;
 
 /// The on-disk shape: the same fields, with text validated at parse time.
 #[derive(Deserialize)]
@@ -104,6 +114,8 @@ struct RawProgram {
     capacity: u32,
     #[serde(default)]
     description: Option<Text<5_000, true>>,
+    #[serde(default)]
+    evidence_verifiers: Option<u8>,
 }
 
 /// Why a program file was rejected: the field (empty for the file as a whole) and the reason.
@@ -135,12 +147,20 @@ impl Program {
                 reason: described.reason,
             }
         })?;
+        let evidence_verifiers = raw.evidence_verifiers.unwrap_or(1);
+        if !(1..=MAX_EVIDENCE_VERIFIERS).contains(&evidence_verifiers) {
+            return Err(ProgramError {
+                field: "evidence_verifiers".to_owned(),
+                reason: format!("must be 1 to {MAX_EVIDENCE_VERIFIERS}"),
+            });
+        }
         Ok(Program {
             slug: raw.slug,
             name: raw.name.0,
             pathway: raw.pathway,
             capacity: raw.capacity,
             description: raw.description.map(|d| d.0),
+            evidence_verifiers,
         })
     }
 }

@@ -107,3 +107,14 @@ fn the_shipped_program_files_parse_into_one_catalog() {
         "the example case uses a shipped program"
     );
 }
+
+#[test]
+fn a_program_may_require_up_to_three_evidence_verifiers() {
+    assert_eq!(Program::from_toml(GOOD).unwrap().evidence_verifiers, 1);
+    let two = Program::from_toml(&format!("{GOOD}evidence_verifiers = 2\n")).unwrap();
+    assert_eq!(two.evidence_verifiers, 2);
+    for bad in ["0", "4", "-1", "\"two\""] {
+        let e = err(&format!("{GOOD}evidence_verifiers = {bad}\n"));
+        assert_eq!(e.field, "evidence_verifiers", "{bad}: {e}");
+    }
+}
