@@ -1,4 +1,4 @@
-use corridor_core::{AlertId, AlertStatus, ApiTokenId, CaseId, OrgId, Stage, UserId};
+use corridor_core::{AlertId, AlertStatus, ApiTokenId, CaseId, EvidenceId, OrgId, Stage, UserId};
 
 /// Store errors. None of them carries a value read from or written to a sealed column.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +49,10 @@ pub enum StoreError {
     PendingLoginGone,
     #[error("API token {0} not found")]
     ApiTokenNotFound(ApiTokenId),
+    #[error("evidence item {0} not found")]
+    EvidenceNotFound(EvidenceId),
+    #[error("evidence item {0} changed meanwhile (another step was recorded); reload it")]
+    EvidenceChanged(EvidenceId),
     #[error("screening alert {0} not found")]
     AlertNotFound(AlertId),
     #[error("screening alert {id} is no longer pending: it is {status}")]

@@ -11,6 +11,7 @@ mod accounts;
 mod api_tokens;
 mod audit;
 mod error;
+mod evidence;
 mod meta;
 mod model;
 mod postgres;
@@ -25,6 +26,7 @@ pub use accounts::{
 pub use api_tokens::{ApiTokenRow, ApiTokenStore};
 pub use audit::{AuditStore, SealHead};
 pub use error::{Result, StoreError};
+pub use evidence::{EvidenceRow, EvidenceSnapshot, EvidenceStore, ReviewRow};
 pub use model::{
     AuditChain, AuditFilter, AuditHeadRow, CaseColumns, CaseCounts, CaseFilter, CaseListRow,
     CaseOrder, CaseRecord, ClaimRow, HearingRow, Page, SealedCase, SealedNames, SealedPerson,
@@ -60,10 +62,17 @@ pub struct UpcomingHearing {
 
 /// The one storage interface: every part of it, as one object. Implementations must pass the
 /// conformance suite. The parts live in their own traits (cases here; accounts, API tokens,
-/// audit and screening in their modules) so that each can be read and grown on its own.
-pub trait Store: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore {}
+/// audit, screening and evidence in their modules) so that each can be read and grown on its
+/// own.
+pub trait Store:
+    CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore + EvidenceStore
+{
+}
 
-impl<T: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore> Store for T {}
+impl<T> Store for T where
+    T: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore + EvidenceStore
+{
+}
 
 /// Keys, organisations and cases.
 #[async_trait]
@@ -120,8 +129,9 @@ pub trait CaseStore: Send + Sync + 'static {
         expected_updated_at: DateTime<Utc>,
     ) -> Result<()>;
 
-    /// Destroys the case's wrapped key and every sealed value (its screening alerts too),
-    /// leaving a [`Tombstone`].
+    /// Destroys the case's wrapped key and every sealed value (its screening alerts and
+    /// evidence items too), leaving a [`Tombstone`]. The evidence files' blobs, whose keys
+    /// derive from the case key, are unreadable from then on; deleting them is the caller's.
     async fn purge_case(&self, id: CaseId, at: DateTime<Utc>) -> Result<Tombstone>;
 
     /// A consistent copy of everything, read in one transaction.

@@ -226,4 +226,6 @@ pub struct Snapshot {
     pub audit_head: AuditHeadRow,
     /// The screening review queue, oldest first.
     pub screening_alerts: Vec<crate::AlertRow>,
+    /// Evidence items and their reviews (not the files: they are blobs, kept apart).
+    pub evidence: crate::EvidenceSnapshot,
 }

@@ -781,7 +781,22 @@ macro_rules! impl_sql_store {
                     Some(StoredCase::Live(record)) => record,
                 };
                 let uuid = id.0;
+                // Reviews before the items they belong to, copies before their originals.
+                sqlx::query(
+                    "DELETE FROM evidence_reviews WHERE evidence_id IN \
+                     (SELECT id FROM evidence_items WHERE case_id = $1)",
+                )
+                .bind(uuid)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM evidence_items WHERE case_id = $1 AND derived_from IS NOT NULL",
+                )
+                .bind(uuid)
+                .execute(&mut *tx)
+                .await?;
                 for table in [
+                    "evidence_items",
                     "claims",
                     "hearings",
                     "stage_changes",
@@ -851,6 +866,7 @@ macro_rules! impl_sql_store {
                 .collect::<Result<Vec<_>>>()?;
                 let accounts = account_sql::read_snapshot(&mut tx).await?;
                 let screening_alerts = screening_sql::read_all(&mut tx).await?;
+                let evidence = evidence_sql::read_all(&mut tx).await?;
                 let audit = audit_sql::read_chain(&mut tx).await?;
                 if let Some(row) = audit.unreadable {
                     return Err(row.into());
@@ -868,6 +884,7 @@ macro_rules! impl_sql_store {
                     audit_log: audit.entries,
                     audit_head,
                     screening_alerts,
+                    evidence,
                 })
             }
 
@@ -906,6 +923,7 @@ macro_rules! impl_sql_store {
                 for alert in &snapshot.screening_alerts {
                     screening_sql::insert(&mut tx, alert).await?;
                 }
+                evidence_sql::insert_all(&mut tx, &snapshot.evidence).await?;
                 // Verbatim, seqs and hashes and the head's seal included, so the restored
                 // chain verifies as the original did.
                 audit_sql::insert_entries(&mut tx, &snapshot.audit_log).await?;

@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod audit;
 mod conformance;
+mod evidence;
 mod postgres;
 mod screening;
 mod sqlite;
@@ -16,6 +17,7 @@ mod checks {
     pub use crate::api_tokens::*;
     pub use crate::audit::*;
     pub use crate::conformance::*;
+    pub use crate::evidence::*;
     pub use crate::screening::*;
 }
 
@@ -90,4 +92,9 @@ conformance_suite!(
     an_alert_is_decided_once_and_only_while_pending,
     purging_a_case_destroys_its_alerts_and_snapshots_carry_the_rest,
     sealed_people_are_the_live_cases,
+    // evidence.rs
+    evidence_items_round_trip_and_are_listed_per_case,
+    evidence_needs_a_live_case_and_an_original_of_the_same_case,
+    reviews_move_an_item_only_from_the_status_they_saw,
+    purging_a_case_destroys_its_evidence_and_snapshots_carry_the_rest,
 );
