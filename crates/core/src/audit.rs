@@ -86,6 +86,19 @@ string_enum! {
         ScreeningAlertDecided => "screening_alert_decided", "Screening alert decided",
         /// The review queue was read (it shows names).
         ScreeningQueueRead => "screening_queue_read", "Screening queue read",
+        // An evidence item's chain of custody: each entry names the case and, as its subject,
+        // the item.
+        EvidenceUploaded => "evidence_uploaded", "Evidence uploaded",
+        EvidenceViewed => "evidence_viewed", "Evidence viewed",
+        EvidenceDownloaded => "evidence_downloaded", "Evidence downloaded",
+        /// A copy was made from the item (stripped of metadata for sharing, an excerpt).
+        EvidenceDerived => "evidence_derived", "Evidence copy derived",
+        /// The item left Corridor in a dossier or an export.
+        EvidenceExported => "evidence_exported", "Evidence exported",
+        EvidenceReviewStarted => "evidence_review_started", "Evidence review started",
+        EvidenceVerified => "evidence_verified", "Evidence verified",
+        EvidenceDisputed => "evidence_disputed", "Evidence disputed",
+        EvidenceRejected => "evidence_rejected", "Evidence rejected",
     }
 }
 

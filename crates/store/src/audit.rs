@@ -343,6 +343,9 @@ macro_rules! impl_audit_store {
                     if let Some(outcome) = filter.outcome {
                         qb.push(" AND outcome = ").push_bind(outcome.as_str());
                     }
+                    if let Some(subject) = &filter.subject {
+                        qb.push(" AND subject = ").push_bind(subject.clone());
+                    }
                     qb.push(" ORDER BY seq DESC LIMIT ")
                         .push_bind(i64::from(page.limit))
                         .push(" OFFSET ")

@@ -183,6 +183,8 @@ pub struct AuditFilter {
     pub case: Option<CaseId>,
     pub action: Option<AuditAction>,
     pub outcome: Option<AuditOutcome>,
+    /// Only entries about this subject (an evidence item's id: its chain of custody).
+    pub subject: Option<String>,
 }
 
 /// The `audit_head` row: where the chain ends, and the app's seal over that head (`None`

@@ -229,6 +229,9 @@ pub async fn audit_filters_narrow_newest_first(store: &dyn Store) {
         )
         .with_organisation(org);
         e.case = case;
+        if action == AuditAction::Export {
+            e = e.with_subject("evidence-7");
+        }
         entries.push(append(store, &root, e).await);
     }
     let seqs = |filter: AuditFilter| async move {
@@ -272,8 +275,14 @@ pub async fn audit_filters_narrow_newest_first(store: &dyn Store) {
         case: Some(case_a),
         action: Some(AuditAction::CaseRead),
         outcome: Some(AuditOutcome::Allowed),
+        subject: None,
     };
     assert_eq!(seqs(f).await, vec![1]);
+    let f = AuditFilter {
+        subject: Some("evidence-7".to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(seqs(f).await, vec![5]);
     let f = AuditFilter {
         actor: Some(Actor::Public),
         ..Default::default()
