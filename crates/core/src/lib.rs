@@ -21,6 +21,7 @@ pub mod claim;
 pub mod date;
 pub mod details;
 pub mod evidence;
+pub mod evidence_file;
 pub mod ids;
 pub mod input;
 pub mod organisation;
@@ -53,6 +54,7 @@ pub use evidence::{
     Check, EvidenceKind, EvidenceStrength, ItemStanding, Review, ReviewError, ReviewStep,
     StrengthLevel, VerificationStatus, apply_review, evidence_strength,
 };
+pub use evidence_file::{FileName, FileNameError, FileTypeError, MediaType, sniff};
 pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, IdError, OrgId, UserId};
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};
