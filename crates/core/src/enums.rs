@@ -122,6 +122,10 @@ mod tests {
     };
     use crate::us_status::{Custody, HearingKind, ProceedingsStage, Relief, StayKind};
     use crate::workflow::Stage;
+    use crate::{
+        AlertStatus, Check, EvidenceKind, MediaType, ReviewStep, StrengthLevel, Verdict,
+        VerificationStatus,
+    };
 
     #[test]
     fn every_enum_follows_the_conventions() {
@@ -148,6 +152,14 @@ mod tests {
             Pathway,
             AuditAction,
             AuditOutcome,
+            AlertStatus,
+            Verdict,
+            EvidenceKind,
+            Check,
+            VerificationStatus,
+            ReviewStep,
+            StrengthLevel,
+            MediaType,
         );
     }
 
