@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod evidence_file;
 pub mod ids;
 pub mod input;
+pub mod metadata;
 pub mod organisation;
 pub mod person;
 pub mod program;
