@@ -54,6 +54,7 @@ use std::sync::Arc;
 use corridor_crypto::CaseKey;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, ObjectStoreExt as _};
 use tokio::io::AsyncRead;
 
@@ -103,6 +104,7 @@ impl BlobStore {
     /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`, …), which also allow instance
     /// and web-identity credentials.
     pub fn s3(config: S3Config) -> Result<BlobStore, BlobError> {
+        let prefix = config.prefix.clone();
         let mut builder = AmazonS3Builder::from_env()
             .with_bucket_name(config.bucket)
             .with_allow_http(config.allow_http);
@@ -121,7 +123,10 @@ impl BlobStore {
         let store = builder
             .build()
             .map_err(|e| BlobError::Config("invalid S3 settings", Some(Box::new(e))))?;
-        Ok(BlobStore::from_object_store(Arc::new(store)))
+        Ok(BlobStore::from_object_store(match prefix {
+            Some(prefix) => Arc::new(PrefixStore::new(store, prefix.as_str())),
+            None => Arc::new(store),
+        }))
     }
 
     /// Blobs in any `object_store` backend (tests, other clouds). Objects are named
@@ -192,6 +197,9 @@ pub struct S3Config {
     pub secret_access_key: Option<String>,
     /// Allow plain `http://` endpoints: for a test server on loopback, never across a network.
     pub allow_http: bool,
+    /// A folder of the bucket to keep the objects under (`<prefix>/blobs/<id>`), so that one
+    /// bucket can serve several deployments; `None` for the bucket's root.
+    pub prefix: Option<String>,
 }
 
 impl fmt::Debug for S3Config {
@@ -206,6 +214,7 @@ impl fmt::Debug for S3Config {
                 &self.secret_access_key.as_ref().map(|_| "<redacted>"),
             )
             .field("allow_http", &self.allow_http)
+            .field("prefix", &self.prefix)
             .finish()
     }
 }

@@ -50,16 +50,13 @@ impl Sealer {
         // Hash on a second thread while this one encrypts: SHA-256 and the AEAD cost about the
         // same, and hashing must see the plaintext in order anyway.
         let (cipher, first_index) = (&*self.cipher, self.next_index);
+        let last_index = first_index + chunks as u64 - 1;
         let encrypt = |out: &mut [u8]| {
-            let mut index = first_index;
-            let texts = plain
-                .chunks(CHUNK)
-                .chain(plain.is_empty().then_some(&[][..]));
-            for (text, sealed) in texts.zip(out.chunks_mut(CHUNK + TAG_LEN)) {
+            let texts = plain.chunks(CHUNK).chain(plain.is_empty().then_some(&[][..]));
+            let slots = texts.zip(out.chunks_mut(CHUNK + TAG_LEN));
+            for (index, (text, sealed)) in (first_index..).zip(slots) {
                 sealed[..text.len()].copy_from_slice(text);
-                let last = ends_blob && index + 1 == first_index + chunks as u64;
-                cipher.seal(index, last, sealed);
-                index += 1;
+                cipher.seal(index, ends_blob && index == last_index, sealed);
             }
         };
         if plain.len() >= 4 * CHUNK {
