@@ -52,7 +52,9 @@ impl Sealer {
         let (cipher, first_index) = (&*self.cipher, self.next_index);
         let last_index = first_index + chunks as u64 - 1;
         let encrypt = |out: &mut [u8]| {
-            let texts = plain.chunks(CHUNK).chain(plain.is_empty().then_some(&[][..]));
+            let texts = plain
+                .chunks(CHUNK)
+                .chain(plain.is_empty().then_some(&[][..]));
             let slots = texts.zip(out.chunks_mut(CHUNK + TAG_LEN));
             for (index, (text, sealed)) in (first_index..).zip(slots) {
                 sealed[..text.len()].copy_from_slice(text);

@@ -75,6 +75,7 @@ async fn assert_nothing_kept(backend: &Backend, what: &str) {
         "{} {what}",
         backend.name
     );
+    assert_eq!(backend.pending_multipart_uploads(), 0, "{what}");
     if let Some(dir) = &backend.dir {
         assert_eq!(
             files_under(dir.path()),

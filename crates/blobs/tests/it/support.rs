@@ -27,6 +27,8 @@ pub struct Backend {
     pub raw: Arc<dyn ObjectStore>,
     /// The local directory, for the local backend.
     pub dir: Option<tempfile::TempDir>,
+    /// The S3 server, bucket and this backend's folder, for the S3 backend.
+    s3: Option<(S3Settings, String)>,
 }
 
 impl Backend {
@@ -39,6 +41,7 @@ impl Backend {
             blobs,
             raw: Arc::new(raw),
             dir: Some(dir),
+            s3: None,
         }
     }
 
@@ -70,6 +73,7 @@ impl Backend {
             blobs,
             raw: Arc::new(PrefixStore::new(raw, prefix.as_str())),
             dir: None,
+            s3: Some((settings, prefix)),
         })
     }
 
@@ -99,6 +103,26 @@ impl Backend {
             ));
         }
         out
+    }
+}
+
+impl Backend {
+    /// Multipart uploads begun and neither completed nor aborted, on S3 (always 0 locally).
+    /// Asked unsigned, as a local moto server allows.
+    pub fn pending_multipart_uploads(&self) -> usize {
+        let Some((settings, prefix)) = &self.s3 else {
+            return 0;
+        };
+        let (status, body) = http(
+            settings,
+            "GET",
+            &format!("/{}?uploads&prefix={prefix}/", settings.bucket),
+        );
+        assert!(
+            status.contains(" 200 "),
+            "listing multipart uploads: {status}"
+        );
+        body.matches("<Upload>").count()
     }
 }
 
@@ -154,22 +178,32 @@ impl S3Settings {
 fn ensure_bucket(settings: &S3Settings) {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
-        let authority = settings
-            .url
-            .strip_prefix("http://")
-            .unwrap_or(&settings.url)
-            .trim_end_matches('/');
-        let Ok(mut stream) = std::net::TcpStream::connect(authority) else {
-            panic!("cannot connect to the S3 test server at {}", settings.url);
-        };
-        let request = format!(
-            "PUT /{} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            settings.bucket
-        );
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
+        http(settings, "PUT", &format!("/{}", settings.bucket));
     });
+}
+
+/// A plain HTTP/1.1 request to the S3 test server: the status line and the body.
+fn http(settings: &S3Settings, method: &str, target: &str) -> (String, String) {
+    let authority = settings
+        .url
+        .strip_prefix("http://")
+        .unwrap_or(&settings.url)
+        .trim_end_matches('/');
+    let Ok(mut stream) = std::net::TcpStream::connect(authority) else {
+        panic!("cannot connect to the S3 test server at {}", settings.url);
+    };
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("receive");
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
 
 /// `len` bytes that do not compress and differ by `seed`.
