@@ -10,7 +10,7 @@
 //! nothing partial is kept: a local staging file is removed, an S3 multipart upload aborted.
 //! Small blobs (under one part) are buffered and written with a single atomic put.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 
 use bytes::Bytes;
 use object_store::path::Path;
@@ -31,50 +31,116 @@ pub(crate) const PART_LEN: usize = 8 << 20;
 /// Part uploads in flight at once, bounding memory to a few parts.
 const PARTS_IN_FLIGHT: usize = 2;
 
+/// Threads that seal one batch: the cores there are, up to 4, so one upload leaves room for
+/// others.
+fn sealing_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4))
+}
+
 /// Seals consecutive chunks of one blob and hashes the plaintext on the way.
 struct Sealer {
     cipher: Arc<ChunkCipher>,
     next_index: u64,
     hasher: Sha256,
     length: u64,
+    buffers: BufferPool,
 }
 
 impl Sealer {
     /// Seals `plain`, which is whole chunks unless `ends_blob`, whose last chunk is then the
     /// blob's last (an empty `plain` then makes the empty last chunk of an empty blob).
-    fn seal_batch(&mut self, plain: &[u8], ends_blob: bool) -> Vec<u8> {
+    fn seal_batch(&mut self, plain: &[u8], ends_blob: bool) -> Bytes {
         debug_assert!(ends_blob || (plain.len().is_multiple_of(CHUNK) && !plain.is_empty()));
         let chunks = plain.len().div_ceil(CHUNK).max(usize::from(ends_blob));
-        let mut out = vec![0u8; plain.len() + chunks * TAG_LEN];
+        let mut out = self.buffers.take(plain.len() + chunks * TAG_LEN);
 
-        // Hash on a second thread while this one encrypts: SHA-256 and the AEAD cost about the
-        // same, and hashing must see the plaintext in order anyway.
         let (cipher, first_index) = (&*self.cipher, self.next_index);
         let last_index = first_index + chunks as u64 - 1;
-        let encrypt = |out: &mut [u8]| {
-            let texts = plain
-                .chunks(CHUNK)
-                .chain(plain.is_empty().then_some(&[][..]));
-            let slots = texts.zip(out.chunks_mut(CHUNK + TAG_LEN));
-            for (index, (text, sealed)) in (first_index..).zip(slots) {
+        let texts = plain
+            .chunks(CHUNK)
+            .chain(plain.is_empty().then_some(&[][..]));
+        let slots = (first_index..).zip(texts.zip(out.chunks_mut(CHUNK + TAG_LEN)));
+        let slots = Mutex::new(slots);
+        // Chunks are independent: every worker takes the next unsealed one.
+        let seal_remaining = || {
+            loop {
+                let next = slots.lock().expect("no worker panicked").next();
+                let Some((index, (text, sealed))) = next else {
+                    break;
+                };
                 sealed[..text.len()].copy_from_slice(text);
                 cipher.seal(index, ends_blob && index == last_index, sealed);
             }
         };
-        if plain.len() >= 4 * CHUNK {
-            let hasher = &mut self.hasher;
+        let hasher = &mut self.hasher;
+        if plain.len() < 4 * CHUNK {
+            hasher.update(plain);
+            seal_remaining();
+        } else {
+            // SHA-256 is sequential and costs about half the AEAD: one worker hashes the batch
+            // first, then joins the others in sealing.
             std::thread::scope(|scope| {
-                let hashing = scope.spawn(|| hasher.update(plain));
-                encrypt(&mut out);
+                let hashing = scope.spawn(|| {
+                    hasher.update(plain);
+                    seal_remaining();
+                });
+                for _ in 2..sealing_threads() {
+                    scope.spawn(seal_remaining);
+                }
+                seal_remaining();
                 hashing.join().expect("hashing thread");
             });
-        } else {
-            self.hasher.update(plain);
-            encrypt(&mut out);
         }
         self.next_index += chunks as u64;
         self.length += plain.len() as u64;
-        out
+        self.buffers.share(out)
+    }
+}
+
+/// Output buffers, reused once the store is done with them: a fresh multi-MiB buffer costs a
+/// page fault per 4 KiB, a fifth of the sealing time. They hold ciphertext only.
+#[derive(Clone, Default)]
+struct BufferPool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+/// Buffers kept for reuse: enough for the parts in flight and the batches being sealed.
+const POOLED_BUFFERS: usize = 2 * PART_LEN / BATCH * (PARTS_IN_FLIGHT + 1);
+
+impl BufferPool {
+    /// A buffer of `len` bytes; stale ciphertext in it is overwritten by the caller.
+    fn take(&self, len: usize) -> Vec<u8> {
+        let mut buffer = self.0.lock().expect("pool").pop().unwrap_or_default();
+        buffer.resize(len, 0);
+        buffer
+    }
+
+    /// Shares `buffer` as `Bytes` that return it here when the last of them is dropped.
+    fn share(&self, buffer: Vec<u8>) -> Bytes {
+        Bytes::from_owner(Pooled {
+            buffer,
+            pool: Arc::downgrade(&self.0),
+        })
+    }
+}
+
+struct Pooled {
+    buffer: Vec<u8>,
+    pool: Weak<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl AsRef<[u8]> for Pooled {
+    fn as_ref(&self) -> &[u8] {
+        &self.buffer
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.upgrade()
+            && let Ok(mut pool) = pool.lock()
+            && pool.len() < POOLED_BUFFERS
+        {
+            pool.push(std::mem::take(&mut self.buffer));
+        }
     }
 }
 
@@ -231,10 +297,11 @@ async fn seal_into<R: AsyncRead + Unpin>(
         next_index: 0,
         hasher: Sha256::new(),
         length: 0,
+        buffers: BufferPool::default(),
     });
     let mut filling = Batch::new();
     let mut spare = Some(Batch::new());
-    let mut sealing: Option<tokio::task::JoinHandle<(Sealer, Batch, Vec<u8>)>> = None;
+    let mut sealing: Option<tokio::task::JoinHandle<(Sealer, Batch, Bytes)>> = None;
     loop {
         let ended = filling.fill(reader).await?;
 
@@ -243,7 +310,7 @@ async fn seal_into<R: AsyncRead + Unpin>(
             let (back, batch, sealed) = task.await.map_err(|_| BlobError::Task)?;
             sealer = Some(back);
             spare = Some(batch);
-            upload.push(Bytes::from(sealed)).await.map_err(storage)?;
+            upload.push(sealed).await.map_err(storage)?;
         }
         let mut current = sealer.take().expect("sealer is back");
 
@@ -254,7 +321,7 @@ async fn seal_into<R: AsyncRead + Unpin>(
             })
             .await
             .map_err(|_| BlobError::Task)?;
-            upload.push(Bytes::from(sealed)).await.map_err(storage)?;
+            upload.push(sealed).await.map_err(storage)?;
             return Ok((current.length, current.hasher.finalize().into()));
         }
 
