@@ -73,6 +73,8 @@ pub const OBJECT_PREFIX: &str = "blobs";
 #[derive(Clone)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
+    /// The directory of a local store, whose new files are synced to disk.
+    local_dir: Option<Arc<std::path::Path>>,
 }
 
 impl fmt::Debug for BlobStore {
@@ -132,7 +134,10 @@ impl BlobStore {
     /// Blobs in any `object_store` backend (tests, other clouds). Objects are named
     /// `blobs/<id>` within it.
     pub fn from_object_store(store: Arc<dyn ObjectStore>) -> BlobStore {
-        BlobStore { store }
+        BlobStore {
+            store,
+            local_dir: None,
+        }
     }
 
     /// Seals and stores everything `reader` yields as a new blob of the case whose key is
@@ -146,6 +151,13 @@ impl BlobStore {
         let id = BlobId::random();
         let cipher = ChunkCipher::new(case_key.blob_key(&id.to_string()), Header::new_random(), id);
         let (length, sha256) = write::put(Arc::clone(&self.store), id, cipher, &mut reader).await?;
+        if let Some(dir) = &self.local_dir
+            && let Err(error) = sync_to_disk(Arc::clone(dir), id).await
+        {
+            // Not durable is not stored: the caller must not record it.
+            let _ = self.delete(id).await;
+            return Err(error);
+        }
         Ok(BlobReceipt { id, length, sha256 })
     }
 
@@ -178,6 +190,28 @@ impl BlobStore {
             Err(other) => Err(BlobError::Storage(other)),
         }
     }
+}
+
+/// Flushes a new local blob and its directory entry to disk, so a blob whose receipt was
+/// recorded survives a crash (object_store's local backend writes and renames, but never
+/// syncs).
+async fn sync_to_disk(dir: Arc<std::path::Path>, id: BlobId) -> Result<(), BlobError> {
+    let folder = dir.join(OBJECT_PREFIX);
+    let synced = tokio::task::spawn_blocking(move || {
+        std::fs::File::open(folder.join(id.to_string()))?.sync_all()?;
+        // A directory is opened read-only to sync it; Windows cannot, and needs it less.
+        #[cfg(unix)]
+        std::fs::File::open(&folder)?.sync_all()?;
+        Ok::<(), std::io::Error>(())
+    })
+    .await
+    .map_err(|_| BlobError::Task)?;
+    synced.map_err(|e| {
+        BlobError::Storage(object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(e),
+        })
+    })
 }
 
 /// Settings of an S3 or S3-compatible backend. `None` falls back to the `AWS_*` environment
