@@ -133,6 +133,10 @@ impl Layout {
         self.plaintext_len
     }
 
+    pub(crate) fn chunk_count(&self) -> u64 {
+        self.chunks
+    }
+
     /// The index of the chunk holding plaintext byte `offset`.
     pub(crate) fn chunk_of(&self, offset: u64) -> u64 {
         offset / self.chunk_len

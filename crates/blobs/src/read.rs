@@ -27,6 +27,9 @@ pub struct BlobReader {
     layout: Layout,
     source: ByteSource,
     next_index: u64,
+    /// One past the last chunk to open. A whole read opens every chunk, the last included even
+    /// when it is empty, so truncation and the wrong key show even for an empty blob.
+    end_index: u64,
     /// Plaintext bytes to drop from the front of the next chunk (a range starting inside it).
     skip: usize,
     /// Plaintext bytes still to return.
@@ -43,24 +46,27 @@ impl BlobReader {
     /// The next piece of plaintext (at most one chunk, 64 KiB), authenticated, in a buffer that
     /// is wiped when dropped; `None` at the end.
     pub async fn next_chunk(&mut self) -> Result<Option<Zeroizing<Vec<u8>>>, BlobError> {
-        if self.remaining == 0 {
-            return Ok(None);
-        }
-        let index = self.next_index;
-        let plain_len = usize::try_from(self.layout.plain_len(index)).expect("chunk fits memory");
-        let mut chunk = Zeroizing::new(vec![0u8; plain_len + TAG_LEN]);
-        self.source.read_exact(self.cipher.id(), &mut chunk).await?;
-        self.cipher
-            .open(index, self.layout.is_last(index), &mut chunk)?;
-        chunk.truncate(plain_len);
-        chunk.drain(..self.skip);
-        let wanted = usize::try_from(self.remaining).unwrap_or(usize::MAX);
-        chunk.truncate(wanted);
+        while self.next_index < self.end_index {
+            let index = self.next_index;
+            let plain_len =
+                usize::try_from(self.layout.plain_len(index)).expect("chunk fits memory");
+            let mut chunk = Zeroizing::new(vec![0u8; plain_len + TAG_LEN]);
+            self.source.read_exact(self.cipher.id(), &mut chunk).await?;
+            self.cipher
+                .open(index, self.layout.is_last(index), &mut chunk)?;
+            chunk.truncate(plain_len);
+            chunk.drain(..self.skip);
+            chunk.truncate(usize::try_from(self.remaining).unwrap_or(usize::MAX));
 
-        self.skip = 0;
-        self.next_index += 1;
-        self.remaining -= chunk.len() as u64;
-        Ok(Some(chunk))
+            self.skip = 0;
+            self.next_index += 1;
+            self.remaining -= chunk.len() as u64;
+            // Only the empty last chunk of an empty blob is empty here.
+            if !chunk.is_empty() {
+                return Ok(Some(chunk));
+            }
+        }
+        Ok(None)
     }
 
     /// The rest of the plaintext in one buffer, wiped when dropped. Holds it all in memory: for
@@ -104,6 +110,7 @@ pub(crate) async fn whole(
         layout,
         source,
         next_index: 0,
+        end_index: layout.chunk_count(),
         skip: 0,
         remaining: layout.plaintext_len(),
     })
@@ -144,29 +151,29 @@ pub(crate) async fn range(
         return Err(BlobError::OutOfRange(id));
     }
     let first = layout.chunk_of(offset);
-    let source = if len == 0 {
-        ByteSource::empty()
+    let (source, end_index) = if len == 0 {
+        (ByteSource::empty(), first)
     } else {
+        let last = layout.chunk_of(end - 1);
         let result = store
             .get_opts(
                 &path,
                 GetOptions {
-                    range: Some(GetRange::Bounded(
-                        layout.object_range(first, layout.chunk_of(end - 1)),
-                    )),
+                    range: Some(GetRange::Bounded(layout.object_range(first, last))),
                     if_match: e_tag,
                     ..GetOptions::default()
                 },
             )
             .await
             .map_err(storage)?;
-        ByteSource::new(id, result)
+        (ByteSource::new(id, result), last + 1)
     };
     Ok(BlobReader {
         cipher,
         layout,
         source,
         next_index: first,
+        end_index,
         skip: usize::try_from(offset - layout.plain_start(first)).expect("within a chunk"),
         remaining: len,
     })

@@ -209,3 +209,31 @@ async fn an_object_moved_to_another_blob_or_read_with_another_key_fails() {
         assert_eq!(read_all(&backend, &key, a).await.unwrap(), data(100, 6));
     }
 }
+
+#[tokio::test]
+async fn an_empty_blob_is_authenticated_too() {
+    for backend in backends() {
+        let key = CaseKey::generate();
+        let empty = backend.blobs.put(&key, &b""[..]).await.unwrap().id;
+        assert!(read_all(&backend, &key, empty).await.unwrap().is_empty());
+
+        // The wrong key, and every flipped bit.
+        let error = read_all(&backend, &CaseKey::generate(), empty).await.unwrap_err();
+        assert!(matches!(error, BlobError::Unauthentic(_)), "{error:?}");
+        let stored = backend.stored(empty).await;
+        assert_eq!(stored.len(), HEADER + TAG);
+        for byte in HEADER..stored.len() {
+            let mut altered = stored.clone();
+            altered[byte] ^= 1;
+            backend.replace(empty, altered).await;
+            assert_unreadable(&backend, &key, empty, "flipped tag bit").await;
+        }
+
+        // A blob cut down to the size of an empty one.
+        let id = backend.blobs.put(&key, &data(3 * CHUNK, 8)[..]).await.unwrap().id;
+        let mut cut = backend.stored(id).await;
+        cut.truncate(HEADER + TAG);
+        backend.replace(id, cut).await;
+        assert_unreadable(&backend, &key, id, "cut to an empty blob's size").await;
+    }
+}
