@@ -20,6 +20,8 @@
 //!   An upload whose process dies mid-way can leave an S3 multipart upload (invisible, but
 //!   billed): give the bucket a lifecycle rule that aborts incomplete multipart uploads. A local
 //!   staging file (`blobs/<id>#<n>`) is left only by a crash.
+//! - **Durable when stored.** A local blob is synced to disk before [`BlobStore::put`]
+//!   returns, so a receipt the caller recorded names a blob that survives a crash.
 //!
 //! ```
 //! use corridor_blobs::BlobStore;
@@ -98,7 +100,10 @@ impl BlobStore {
         })?;
         let store = LocalFileSystem::new_with_prefix(dir)
             .map_err(|e| BlobError::Config("cannot open the blob directory", Some(Box::new(e))))?;
-        Ok(BlobStore::from_object_store(Arc::new(store)))
+        Ok(BlobStore {
+            store: Arc::new(store),
+            local_dir: Some(dir.into()),
+        })
     }
 
     /// Blobs in an S3 bucket or an S3-compatible server. Settings missing from `config` are

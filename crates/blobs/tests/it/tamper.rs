@@ -218,7 +218,9 @@ async fn an_empty_blob_is_authenticated_too() {
         assert!(read_all(&backend, &key, empty).await.unwrap().is_empty());
 
         // The wrong key, and every flipped bit.
-        let error = read_all(&backend, &CaseKey::generate(), empty).await.unwrap_err();
+        let error = read_all(&backend, &CaseKey::generate(), empty)
+            .await
+            .unwrap_err();
         assert!(matches!(error, BlobError::Unauthentic(_)), "{error:?}");
         let stored = backend.stored(empty).await;
         assert_eq!(stored.len(), HEADER + TAG);
@@ -230,7 +232,12 @@ async fn an_empty_blob_is_authenticated_too() {
         }
 
         // A blob cut down to the size of an empty one.
-        let id = backend.blobs.put(&key, &data(3 * CHUNK, 8)[..]).await.unwrap().id;
+        let id = backend
+            .blobs
+            .put(&key, &data(3 * CHUNK, 8)[..])
+            .await
+            .unwrap()
+            .id;
         let mut cut = backend.stored(id).await;
         cut.truncate(HEADER + TAG);
         backend.replace(id, cut).await;
