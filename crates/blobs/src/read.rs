@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use bytes::{Buf as _, Bytes};
 use futures_util::stream::{BoxStream, Stream, StreamExt as _, TryStreamExt as _};
-use object_store::{GetOptions, GetRange, GetResult, GetResultPayload, ObjectStore};
+use object_store::{
+    GetOptions, GetRange, GetResult, GetResultPayload, ObjectStore, ObjectStoreExt as _,
+};
 use zeroize::Zeroizing;
 
 use crate::format::{ChunkCipher, HEADER_LEN, Header, Layout, TAG_LEN};
@@ -127,16 +129,19 @@ pub(crate) async fn range(
 ) -> Result<BlobReader, BlobError> {
     let path = id.object_path();
     let storage = |e| BlobError::storage(id, e);
-    let head = store
-        .get_opts(
-            &path,
-            GetOptions {
-                range: Some(GetRange::Bounded(0..HEADER_LEN as u64)),
-                ..GetOptions::default()
-            },
-        )
-        .await
-        .map_err(storage)?;
+    let header_range = GetOptions {
+        range: Some(GetRange::Bounded(0..HEADER_LEN as u64)),
+        ..GetOptions::default()
+    };
+    let head = match store.get_opts(&path, header_range).await {
+        Ok(head) => head,
+        // An empty object has no byte 0 to ask for: that is a malformed blob, not a failure
+        // of the store.
+        Err(error) => match store.head(&path).await {
+            Ok(meta) if meta.size == 0 => return Err(BlobError::Malformed(id, "truncated")),
+            _ => return Err(storage(error)),
+        },
+    };
     let object_len = head.meta.size;
     // The chunks must come from the same object as the header.
     let e_tag = head.meta.e_tag.clone();
