@@ -3,8 +3,8 @@
 //!
 //! Three stages overlap: reading the next batch of plaintext, sealing (and hashing) the
 //! previous one on a blocking thread, and uploading sealed parts (object_store's multipart
-//! upload runs its part uploads as tasks). Memory stays bounded by a few batches and parts,
-//! whatever the file's size.
+//! upload runs its part uploads as tasks). Memory stays bounded whatever the file's size: two
+//! 4 MiB plaintext batches and at most about 40 MiB of sealed batches and parts per upload.
 //!
 //! A failure at any point (the reader, a part upload, the completion) aborts the upload, so
 //! nothing partial is kept: a local staging file is removed, an S3 multipart upload aborted.
