@@ -65,6 +65,8 @@ pub(crate) enum Purpose {
     KeyringVerifier,
     /// A keyed digest made with the root key (HMAC input, not an AEAD's associated data).
     KeyedDigest,
+    /// A blob's key derived from its case key (HKDF info, not an AEAD's associated data).
+    BlobKey,
 }
 
 impl Purpose {
@@ -74,6 +76,7 @@ impl Purpose {
             Purpose::WrappedCaseKey => b"wrapped-case-key",
             Purpose::KeyringVerifier => b"keyring-verifier",
             Purpose::KeyedDigest => b"keyed-digest",
+            Purpose::BlobKey => b"blob-key",
         }
     }
 }
@@ -134,12 +137,15 @@ mod tests {
         let wrap = associated_data(Purpose::WrappedCaseKey, &parts);
         let verifier = associated_data(Purpose::KeyringVerifier, &parts);
         let digest = associated_data(Purpose::KeyedDigest, &parts);
+        let blob_key = associated_data(Purpose::BlobKey, &parts);
         assert_ne!(field, wrap);
         assert_ne!(field, verifier);
         assert_ne!(wrap, verifier);
         for other in [&field, &wrap, &verifier] {
             assert_ne!(&digest, other);
+            assert_ne!(&blob_key, other);
         }
+        assert_ne!(digest, blob_key);
         assert_eq!(
             field,
             FieldAddress::new("case_keys", "wrapped_key", "case-1").associated_data()

@@ -180,4 +180,9 @@ impl CaseKey {
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         self.key.open_field(at, sealed)
     }
+
+    /// The key bytes, for deriving blob keys.
+    pub(crate) fn material(&self) -> &KeyMaterial {
+        &self.key
+    }
 }

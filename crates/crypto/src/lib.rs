@@ -21,6 +21,8 @@
 //!   unreadable wherever its ciphertext was copied. A backup that still holds the wrapped key
 //!   can still be opened with the root key: shredding reaches such a backup only when the backup
 //!   expires, or when the root key it was wrapped under is retired.
+//! - Each stored file (blob) of a case is sealed under a [`BlobKey`] derived from the case key
+//!   and the blob's id ([`CaseKey::blob_key`]), so shredding the case key shreds its files too.
 //!
 //! Account credentials live here too: Argon2id password hashes ([`hash_password`],
 //! [`PasswordPolicy`]), TOTP ([`TotpSecret`], RFC 6238), single-use [`RecoveryCode`]s, and
@@ -53,6 +55,7 @@
 
 mod address;
 mod aead;
+mod blob_key;
 mod error;
 mod kdf;
 mod keyring;
@@ -65,6 +68,7 @@ mod token;
 mod totp;
 
 pub use address::FieldAddress;
+pub use blob_key::BlobKey;
 pub use error::CryptoError;
 pub use kdf::KdfParams;
 pub use keyring::KeyringHeader;
