@@ -13,8 +13,12 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::claim::EvidenceLink;
+use crate::date::PartialDate;
+use crate::evidence_file::{FileName, MediaType};
 use crate::ids::UserId;
 use crate::screening::DecisionReason;
+use crate::text::Text;
 
 string_enum! {
     /// What an evidence item is.
@@ -198,6 +202,91 @@ pub fn apply_review(
         (InReview | Disputed, Reject) => Ok(Rejected),
         _ => Err(refused()),
     }
+}
+
+/// What an item shows and where it comes from, as whoever adds it describes it. Sealed with
+/// the item. Every field may be filled in later; the activity is what a verifier checks.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDetails {
+    /// The activity or persecution it shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    activity: Option<Text<2_000, true>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    place: Option<Text<200, false>>,
+    /// Where it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_url: Option<EvidenceLink>,
+    /// An archived copy (web.archive.org, archive.today, or another item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    archived_url: Option<EvidenceLink>,
+    /// Who gave it to the organisation (a person, a publisher, a court).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    supplied_by: Option<Text<200, false>>,
+}
+
+impl EvidenceDetails {
+    pub fn activity(&self) -> Option<&str> {
+        self.activity.as_ref().map(|t| t.0.as_str())
+    }
+
+    pub fn date(&self) -> Option<PartialDate> {
+        self.date
+    }
+
+    pub fn source_url(&self) -> Option<&EvidenceLink> {
+        self.source_url.as_ref()
+    }
+
+    pub fn archived_url(&self) -> Option<&EvidenceLink> {
+        self.archived_url.as_ref()
+    }
+
+    pub fn place(&self) -> Option<&str> {
+        self.place.as_ref().map(|t| t.0.as_str())
+    }
+
+    pub fn supplied_by(&self) -> Option<&str> {
+        self.supplied_by.as_ref().map(|t| t.0.as_str())
+    }
+}
+
+impl fmt::Debug for EvidenceDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EvidenceDetails(<redacted>)")
+    }
+}
+
+/// The facts of an item's file, recorded as it was received. Sealed with the item.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFacts {
+    pub name: FileName,
+    pub media_type: MediaType,
+    pub length: u64,
+    /// SHA-256 of the file as received, lower-case hex.
+    pub sha256: String,
+    /// Capture metadata read from the file (EXIF, document information).
+    #[serde(default)]
+    pub metadata: Vec<(String, String)>,
+}
+
+impl fmt::Debug for FileFacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileFacts")
+            .field("media_type", &self.media_type)
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything sealed of an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceFacts {
+    pub details: EvidenceDetails,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileFacts>,
 }
 
 /// What [`evidence_strength`] reads of an item.
@@ -531,6 +620,30 @@ mod tests {
             .collect();
         let strong = evidence_strength(&many);
         assert_eq!((strong.score, strong.level), (100, StrengthLevel::Strong));
+    }
+
+    #[test]
+    fn details_parse_with_errors_naming_the_field() {
+        let details: EvidenceDetails = crate::parse_json(
+            r#"{"activity": "Single picket, Pushkin Square", "date": "2022-02-24",
+                "place": "Moscow", "source_url": "https://ovd.info/news/2022/02/24",
+                "supplied_by": "OVD-Info"}"#,
+        )
+        .expect("valid");
+        assert_eq!(details.activity(), Some("Single picket, Pushkin Square"));
+        assert_eq!(details.supplied_by(), Some("OVD-Info"));
+        assert!(!format!("{details:?}").contains("Pushkin"));
+        let empty: EvidenceDetails = crate::parse_json("{}").expect("all optional");
+        assert_eq!(empty, EvidenceDetails::default());
+        for (json, field) in [
+            (r#"{"source_url": "javascript:alert(1)"}"#, "source_url"),
+            (r#"{"date": "2022-13"}"#, "date"),
+            (r#"{"place": ""}"#, "place"),
+            (r#"{"activty": "typo"}"#, "activty"),
+        ] {
+            let err = crate::parse_json::<EvidenceDetails>(json).expect_err(json);
+            assert_eq!(err.field, field, "{json}: {err}");
+        }
     }
 
     #[test]

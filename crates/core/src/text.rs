@@ -43,6 +43,12 @@ impl<const MAX: usize, const MULTILINE: bool> TryFrom<String> for Text<MAX, MULT
     }
 }
 
+impl<const MAX: usize, const MULTILINE: bool> serde::Serialize for Text<MAX, MULTILINE> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 impl<'de, const MAX: usize, const MULTILINE: bool> Deserialize<'de> for Text<MAX, MULTILINE> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
