@@ -142,10 +142,20 @@ impl Corridor {
 
     /// Crypto-shreds a case: its data key and every sealed value are destroyed, everywhere
     /// the store keeps them; a tombstone remains.
+    ///
+    /// Its evidence files are unreadable from then on (their keys derive from the destroyed
+    /// case key); their objects are then deleted too, as far as the blob store allows.
     pub async fn purge(&self, id: CaseId) -> Result<Tombstone> {
+        let files = self.store.evidence_of_case(id).await?;
         let tombstone = self.store.purge_case(id, Utc::now()).await?;
         self.unindex(id);
         tracing::info!(case = %id, "case purged");
+        for blob in files
+            .iter()
+            .filter_map(|item| item.blob.as_deref()?.parse().ok())
+        {
+            self.delete_blob(blob).await;
+        }
         Ok(tombstone)
     }
 }

@@ -1,7 +1,7 @@
 use corridor_core::{
-    AlertId, AlertStatus, ApiScope, ApiScopesError, ApiTokenId, CaseId, ChainBreak, InputError,
-    OrgId, Permission, ProgramSlug, TokenLabelError, TokenLifetimeError, TransitionError, UserId,
-    UsernameError,
+    AlertId, AlertStatus, ApiScope, ApiScopesError, ApiTokenId, CaseId, ChainBreak, EvidenceId,
+    InputError, OrgId, Permission, ProgramSlug, TokenLabelError, TokenLifetimeError,
+    TransitionError, UserId, UsernameError,
 };
 use corridor_crypto::{CryptoError, PasswordPolicyError};
 use corridor_store::StoreError;
@@ -109,6 +109,21 @@ pub enum AppError {
     #[error("scope `{0}` gives this user's role no permission")]
     UselessScope(ApiScope),
 
+    // Evidence.
+    #[error("evidence item {0} not found")]
+    EvidenceNotFound(EvidenceId),
+    #[error("evidence item {0} has no file")]
+    EvidenceHasNoFile(EvidenceId),
+    /// Why a file was refused (its name or its type); never its content.
+    #[error("field `file`: {0}; nothing was kept")]
+    EvidenceFile(String),
+    #[error("field `file`: the file is larger than {max} bytes; nothing was kept")]
+    EvidenceTooLarge { max: u64 },
+    #[error("no evidence store is configured")]
+    NoBlobStore,
+    #[error("evidence storage: {0}")]
+    Blob(corridor_blobs::BlobError),
+
     // Screening.
     /// No such alert that the caller may reach (unknown, or of another organisation:
     /// deliberately indistinguishable).
@@ -134,6 +149,7 @@ impl From<StoreError> for AppError {
             StoreError::PendingLoginGone => AppError::LoginExpired,
             StoreError::ApiTokenNotFound(id) => AppError::ApiTokenNotFound(id),
             StoreError::AlertNotFound(id) => AppError::AlertNotFound(id),
+            StoreError::EvidenceNotFound(id) => AppError::EvidenceNotFound(id),
             StoreError::AlertNotPending { id, status } => AppError::AlertNotPending { id, status },
             other => AppError::Store(other),
         }

@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_users;
 mod editing;
 mod error;
+mod evidence;
 mod index;
 mod intake;
 mod login;
@@ -42,6 +43,7 @@ pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
+pub use evidence::{Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceUpload, EvidenceView};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
@@ -59,6 +61,8 @@ pub struct Corridor {
     intake_policy: IntakePolicy,
     intake_throttle: intake::IntakeThrottle,
     lists: screening::Lists,
+    blobs: Option<corridor_blobs::BlobStore>,
+    max_evidence_bytes: u64,
 }
 
 impl Corridor {
@@ -92,6 +96,8 @@ impl Corridor {
             intake_policy: IntakePolicy::default(),
             intake_throttle: Default::default(),
             lists: Default::default(),
+            blobs: None,
+            max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
         };
         Ok((corridor, organisation))
     }
@@ -113,6 +119,8 @@ impl Corridor {
             intake_policy: IntakePolicy::default(),
             intake_throttle: Default::default(),
             lists: Default::default(),
+            blobs: None,
+            max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

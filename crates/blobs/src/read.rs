@@ -38,6 +38,15 @@ pub struct BlobReader {
     remaining: u64,
 }
 
+/// Shows only how much is left to read: never a key, never content.
+impl std::fmt::Debug for BlobReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobReader")
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
+    }
+}
+
 impl BlobReader {
     /// Plaintext bytes this reader has still to return: the blob's length for a whole read, the
     /// range's length for a range read.

@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod cases;
 mod editing;
+mod evidence;
 mod referrals;
 mod review;
 mod screening;

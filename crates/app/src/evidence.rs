@@ -1,0 +1,444 @@
+//! Evidence as a caseworker (or the operator) adds it and a case's readers read it.
+//!
+//! A file is streamed into the blob store, sealed under a key derived from the case key, while
+//! its SHA-256 is computed and its first and last bytes are kept to tell its type and read its
+//! metadata. A file refused after it was stored (its type, its size) is deleted before the
+//! refusal is returned: nothing partial is kept. The item's facts (what it shows, its source,
+//! its file's name, type, length, hash and metadata) are sealed under the case key, so purging
+//! the case shreds them with the files. Every upload, view and download is an audit entry whose
+//! subject is the item: its chain of custody.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use chrono::{SubsecRound, Utc};
+use corridor_blobs::{BlobError, BlobId, BlobReader, BlobStore};
+use corridor_core::evidence_file::{SNIFF_HEAD, SNIFF_TAIL};
+use corridor_core::{
+    Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, EvidenceDetails, EvidenceFacts,
+    EvidenceId, EvidenceKind, FileFacts, FileName, OrgId, Permission, UserId, VerificationStatus,
+    metadata, sniff,
+};
+use corridor_crypto::{CaseKey, FieldAddress, Sealed};
+use corridor_store::{CaseRecord, EvidenceRow, StoredCase};
+use tokio::io::{AsyncRead, ReadBuf};
+
+use crate::accounts::Principal;
+use crate::sealing::case_key;
+use crate::visibility::event;
+use crate::{AppError, Corridor, Result};
+
+/// The largest evidence file accepted, unless the deployment sets another.
+pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 512 * 1024 * 1024;
+/// How much of a file's start is kept to read its metadata (JPEG keeps EXIF within the
+/// first 64 KiB; a PDF's document information is usually near the start or the end).
+const METADATA_HEAD: usize = 256 * 1024;
+
+/// Who adds or reads evidence: a signed-in user, or the operator at the command line.
+#[derive(Clone, Copy, Debug)]
+pub enum Custodian<'a> {
+    User(&'a Principal),
+    Operator,
+}
+
+impl Custodian<'_> {
+    fn actor(&self) -> Actor {
+        match self {
+            Custodian::User(who) => who.actor(),
+            Custodian::Operator => Actor::Operator,
+        }
+    }
+
+    fn user(&self) -> Option<UserId> {
+        match self {
+            Custodian::User(who) => Some(who.user),
+            Custodian::Operator => None,
+        }
+    }
+}
+
+/// A file to add: its name as given, and its bytes.
+pub struct EvidenceUpload<R> {
+    pub name: FileName,
+    pub bytes: R,
+}
+
+/// An evidence item as its case's readers see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvidenceView {
+    pub id: EvidenceId,
+    pub case_id: CaseId,
+    pub kind: EvidenceKind,
+    pub status: VerificationStatus,
+    pub derived_from: Option<EvidenceId>,
+    pub uploaded_by: Option<UserId>,
+    pub uploaded_at: chrono::DateTime<Utc>,
+    pub facts: EvidenceFacts,
+}
+
+impl Corridor {
+    /// Where evidence files are kept. Until this is set, adding a file fails.
+    pub fn use_blob_store(&mut self, blobs: BlobStore) {
+        self.blobs = Some(blobs);
+    }
+
+    /// The largest file accepted.
+    pub fn set_max_evidence_bytes(&mut self, max: u64) {
+        self.max_evidence_bytes = max;
+    }
+
+    /// Adds an item to a case: a file (streamed and sealed), its description, or both. A user
+    /// needs `case_edit` and a case of their organisation. Audited as the item's upload.
+    pub async fn add_evidence<R: AsyncRead + Unpin>(
+        &self,
+        by: Custodian<'_>,
+        case: CaseId,
+        kind: EvidenceKind,
+        details: EvidenceDetails,
+        file: Option<EvidenceUpload<R>>,
+    ) -> Result<EvidenceId> {
+        let record = self
+            .writable_case(by, case, AuditAction::EvidenceUploaded)
+            .await?;
+        let key = case_key(&self.root, &record)?;
+        let id = EvidenceId::random();
+        let (blob, file) = match file {
+            Some(upload) => {
+                let (blob, facts) = self.store_file(&key, upload).await?;
+                (Some(blob), Some(facts))
+            }
+            None => (None, None),
+        };
+        let facts = EvidenceFacts { details, file };
+        let row = EvidenceRow {
+            id,
+            case_id: case,
+            organisation: record.columns.organisation,
+            kind,
+            status: VerificationStatus::Unverified,
+            derived_from: None,
+            uploaded_by: by.user(),
+            uploaded_at: Utc::now().trunc_subsecs(6),
+            blob: blob.map(|b| b.to_string()),
+            facts: seal_facts(&key, id, &facts),
+        };
+        if let Err(error) = self.store.insert_evidence(&row).await {
+            if let Some(blob) = blob {
+                self.delete_blob(blob).await;
+            }
+            return Err(error.into());
+        }
+        tracing::info!(case = %case, evidence = %id, "evidence added");
+        self.custody(
+            by,
+            record.columns.organisation,
+            case,
+            id,
+            AuditAction::EvidenceUploaded,
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// The items of a case `by` may read (a user: `case_read`, and the case visible to their
+    /// organisation), oldest first. Audited as a view of each item.
+    pub async fn evidence_of_case(
+        &self,
+        by: Custodian<'_>,
+        case: CaseId,
+    ) -> Result<Vec<EvidenceView>> {
+        let record = self
+            .readable_case(by, case, AuditAction::EvidenceViewed)
+            .await?;
+        let key = case_key(&self.root, &record)?;
+        let rows = self.store.evidence_of_case(case).await?;
+        let views = rows
+            .iter()
+            .map(|row| view(&key, row))
+            .collect::<Result<Vec<_>>>()?;
+        for item in &views {
+            self.custody(
+                by,
+                record.columns.organisation,
+                case,
+                item.id,
+                AuditAction::EvidenceViewed,
+            )
+            .await?;
+        }
+        Ok(views)
+    }
+
+    /// An item's file, to be read chunk by chunk, with its facts (the caller checks the
+    /// hash as it writes the bytes out). Audited as a download.
+    pub async fn evidence_file(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+    ) -> Result<(EvidenceView, BlobReader)> {
+        let row = self
+            .store
+            .evidence(id)
+            .await?
+            .ok_or(AppError::EvidenceNotFound(id))?;
+        let record = match self
+            .readable_case(by, row.case_id, AuditAction::EvidenceDownloaded)
+            .await
+        {
+            Ok(record) => record,
+            Err(AppError::CaseNotFound(_)) => return Err(AppError::EvidenceNotFound(id)),
+            Err(error) => return Err(error),
+        };
+        let key = case_key(&self.root, &record)?;
+        let item = view(&key, &row)?;
+        let blob: BlobId = row
+            .blob
+            .as_deref()
+            .and_then(|b| b.parse().ok())
+            .ok_or(AppError::EvidenceHasNoFile(id))?;
+        let reader = self
+            .blobs()?
+            .get(&key, blob)
+            .await
+            .map_err(AppError::Blob)?;
+        self.custody(
+            by,
+            record.columns.organisation,
+            row.case_id,
+            id,
+            AuditAction::EvidenceDownloaded,
+        )
+        .await?;
+        Ok((item, reader))
+    }
+
+    fn blobs(&self) -> Result<&BlobStore> {
+        self.blobs.as_ref().ok_or(AppError::NoBlobStore)
+    }
+
+    /// Streams the file into the blob store and reads what it is. A file refused afterwards
+    /// is deleted before the refusal is returned.
+    async fn store_file<R: AsyncRead + Unpin>(
+        &self,
+        key: &CaseKey,
+        upload: EvidenceUpload<R>,
+    ) -> Result<(BlobId, FileFacts)> {
+        let blobs = self.blobs()?;
+        let mut capture = Capture::new(upload.bytes, self.max_evidence_bytes);
+        let receipt = match blobs.put(key, &mut capture).await {
+            Ok(receipt) => receipt,
+            Err(_) if capture.too_large => {
+                return Err(AppError::EvidenceTooLarge {
+                    max: self.max_evidence_bytes,
+                });
+            }
+            Err(error) => return Err(AppError::Blob(error)),
+        };
+        let head = &capture.head[..capture.head.len().min(SNIFF_HEAD)];
+        let media_type = match sniff(head, &capture.tail, &upload.name) {
+            Ok(media_type) => media_type,
+            Err(refused) => {
+                self.delete_blob(receipt.id).await;
+                return Err(AppError::EvidenceFile(refused.to_string()));
+            }
+        };
+        let facts = FileFacts {
+            name: upload.name,
+            media_type,
+            length: receipt.length,
+            sha256: receipt.sha256.iter().map(|b| format!("{b:02x}")).collect(),
+            metadata: metadata::extract(media_type, &capture.head),
+        };
+        Ok((receipt.id, facts))
+    }
+
+    /// Deletes a blob that no record names (any more). A failure is logged: the blob is
+    /// unreadable without its record's case key anyway.
+    pub(crate) async fn delete_blob(&self, blob: BlobId) {
+        if let Ok(blobs) = self.blobs()
+            && let Err(error) = blobs.delete(blob).await
+        {
+            tracing::error!(blob = %blob, %error, "a blob could not be deleted");
+        }
+    }
+
+    /// The live case `case` if `by` may add to it; a refusal is audited as `action`.
+    async fn writable_case(
+        &self,
+        by: Custodian<'_>,
+        case: CaseId,
+        action: AuditAction,
+    ) -> Result<CaseRecord> {
+        let stored = self.store.case(case).await?;
+        match by {
+            Custodian::Operator => live(case, stored),
+            Custodian::User(who) => {
+                if let Err(error) = who.require(Permission::CaseEdit) {
+                    return self.refused(who, action, Some(case), error).await;
+                }
+                match stored {
+                    Some(StoredCase::Live(record))
+                        if record.columns.organisation == who.organisation =>
+                    {
+                        Ok(*record)
+                    }
+                    _ => {
+                        self.refused(who, action, Some(case), AppError::CaseNotFound(case))
+                            .await
+                    }
+                }
+            }
+        }
+    }
+
+    /// The live case `case` if `by` may read it; a refusal is audited as `action`.
+    async fn readable_case(
+        &self,
+        by: Custodian<'_>,
+        case: CaseId,
+        action: AuditAction,
+    ) -> Result<CaseRecord> {
+        let stored = self.store.case(case).await?;
+        match by {
+            Custodian::Operator => live(case, stored),
+            Custodian::User(who) => {
+                if let Err(error) = who.require(Permission::CaseRead) {
+                    return self.refused(who, action, Some(case), error).await;
+                }
+                let visible = match crate::sharing::owner_of(stored.as_ref()) {
+                    Some(owner) => self.organisation_may_see_owned(who, case, owner).await?,
+                    None => false,
+                };
+                match stored {
+                    Some(StoredCase::Live(record)) if visible => Ok(*record),
+                    _ => {
+                        self.refused(who, action, Some(case), AppError::CaseNotFound(case))
+                            .await
+                    }
+                }
+            }
+        }
+    }
+
+    /// An entry of the item's chain of custody.
+    async fn custody(
+        &self,
+        by: Custodian<'_>,
+        organisation: OrgId,
+        case: CaseId,
+        item: EvidenceId,
+        action: AuditAction,
+    ) -> Result<()> {
+        let entry = match by {
+            Custodian::User(who) => event(who, action, AuditOutcome::Allowed),
+            Custodian::Operator => {
+                AuditEvent::new(Utc::now(), by.actor(), action, AuditOutcome::Allowed)
+                    .with_organisation(organisation)
+            }
+        };
+        self.audit(entry.with_case(case).with_subject(item.to_string()))
+            .await?;
+        Ok(())
+    }
+}
+
+fn live(case: CaseId, stored: Option<StoredCase>) -> Result<CaseRecord> {
+    match stored {
+        Some(StoredCase::Live(record)) => Ok(*record),
+        Some(StoredCase::Purged(_)) => Err(AppError::CasePurged(case)),
+        None => Err(AppError::CaseNotFound(case)),
+    }
+}
+
+fn facts_address(id: &str) -> FieldAddress<'_> {
+    FieldAddress::new("evidence_items", "facts", id)
+}
+
+fn seal_facts(key: &CaseKey, id: EvidenceId, facts: &EvidenceFacts) -> Sealed {
+    let json = corridor_crypto::Zeroizing::new(
+        serde_json::to_vec(facts).expect("evidence facts serialise to JSON"),
+    );
+    key.seal(facts_address(&id.to_string()), &json)
+}
+
+fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
+    let id = row.id.to_string();
+    let unreadable = |reason: String| AppError::Unreadable {
+        case: row.case_id,
+        column: "evidence_items.facts",
+        reason,
+    };
+    let plain = key
+        .open(facts_address(&id), &row.facts)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let facts: EvidenceFacts = serde_json::from_slice(&plain)
+        .map_err(|_| unreadable("the opened value is not in the expected shape".to_owned()))?;
+    Ok(EvidenceView {
+        id: row.id,
+        case_id: row.case_id,
+        kind: row.kind,
+        status: row.status,
+        derived_from: row.derived_from,
+        uploaded_by: row.uploaded_by,
+        uploaded_at: row.uploaded_at,
+        facts,
+    })
+}
+
+/// Passes a file's bytes through, counting them (an error past `limit` stops the upload) and
+/// keeping the first [`METADATA_HEAD`] and the last [`SNIFF_TAIL`] bytes.
+struct Capture<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+    too_large: bool,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl<R> Capture<R> {
+    fn new(inner: R, limit: u64) -> Capture<R> {
+        Capture {
+            inner,
+            read: 0,
+            limit,
+            too_large: false,
+            head: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Capture<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {}
+            other => return other,
+        }
+        let new = &buf.filled()[before..];
+        this.read += new.len() as u64;
+        if this.read > this.limit {
+            this.too_large = true;
+            return Poll::Ready(Err(std::io::Error::other("the file is too large")));
+        }
+        let room = METADATA_HEAD.saturating_sub(this.head.len());
+        this.head.extend_from_slice(&new[..new.len().min(room)]);
+        this.tail.extend_from_slice(new);
+        if this.tail.len() > SNIFF_TAIL {
+            this.tail.drain(..this.tail.len() - SNIFF_TAIL);
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl From<BlobError> for AppError {
+    fn from(error: BlobError) -> AppError {
+        AppError::Blob(error)
+    }
+}

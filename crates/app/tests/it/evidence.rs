@@ -1,0 +1,295 @@
+//! Evidence through the use cases: files streamed in sealed and read back identical, refused
+//! files leaving nothing, who may add and read, the chain of custody, and purging.
+
+use corridor_app::{AppError, Custodian, EvidenceUpload, Principal};
+use corridor_core::{
+    AuditAction, CaseId, EvidenceDetails, EvidenceKind, FileName, MediaType, Role,
+    VerificationStatus,
+};
+use corridor_store::{AuditFilter, Page};
+
+use crate::support::{TestCorridor, contains, example};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0";
+
+struct World {
+    t: TestCorridor,
+    caseworker: Principal,
+    verifier: Principal,
+    outsider: Principal,
+    case: CaseId,
+}
+
+async fn world() -> World {
+    let mut t = TestCorridor::new().await;
+    t.corridor
+        .use_blob_store(corridor_blobs::BlobStore::local(t._dir.path()).expect("blob store"));
+    let admin = t.first_admin().await;
+    let caseworker = t
+        .member(&admin, t.organisation, "casey", Role::Caseworker)
+        .await;
+    let verifier = t
+        .member(&admin, t.organisation, "vera", Role::Verifier)
+        .await;
+    let other = t.organisation("Other").await;
+    let outsider = t.member(&admin, other, "otto", Role::Caseworker).await;
+    let case = t
+        .corridor
+        .add_case_for(&caseworker, example())
+        .await
+        .expect("case");
+    World {
+        t,
+        caseworker,
+        verifier,
+        outsider,
+        case,
+    }
+}
+
+fn details() -> EvidenceDetails {
+    corridor_core::parse_json(
+        r#"{"activity": "Single picket against the war", "date": "2022-03-06",
+            "place": "Yekaterinburg", "supplied_by": "the person"}"#,
+    )
+    .expect("details")
+}
+
+fn upload<'a>(name: &str, bytes: &'a [u8]) -> Option<EvidenceUpload<&'a [u8]>> {
+    Some(EvidenceUpload {
+        name: FileName::new(name).expect("name"),
+        bytes,
+    })
+}
+
+fn blob_files(w: &World) -> usize {
+    std::fs::read_dir(w.t._dir.path().join("blobs"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_file_goes_in_sealed_and_comes_back_identical_with_its_chain_of_custody() {
+    let w = world().await;
+    let canary = "Qzevidencecanary7731";
+    let mut bytes = PNG.to_vec();
+    bytes.extend_from_slice(canary.as_bytes());
+    bytes.extend(std::iter::repeat_n(7u8, 200_000));
+    let id =
+        w.t.corridor
+            .add_evidence(
+                Custodian::User(&w.caseworker),
+                w.case,
+                EvidenceKind::ProtestMedia,
+                details(),
+                upload("picket.png", &bytes),
+            )
+            .await
+            .expect("add");
+
+    let items =
+        w.t.corridor
+            .evidence_of_case(Custodian::User(&w.verifier), w.case)
+            .await
+            .expect("list");
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!((item.id, item.kind), (id, EvidenceKind::ProtestMedia));
+    assert_eq!(item.status, VerificationStatus::Unverified);
+    assert_eq!(item.uploaded_by, Some(w.caseworker.user));
+    let file = item.facts.file.as_ref().expect("a file");
+    assert_eq!(file.name.as_str(), "picket.png");
+    assert_eq!(file.media_type, MediaType::Png);
+    assert_eq!(file.length, bytes.len() as u64);
+    use sha2::Digest as _;
+    let expected: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(file.sha256, expected);
+    assert_eq!(item.facts.details.place(), Some("Yekaterinburg"));
+
+    let (_, reader) =
+        w.t.corridor
+            .evidence_file(Custodian::User(&w.verifier), id)
+            .await
+            .expect("download");
+    assert_eq!(&reader.read_to_end().await.expect("read")[..], &bytes[..]);
+
+    // Nowhere in the clear: not the canary, not the activity, not the file name.
+    let mut disk = w.t.disk_bytes();
+    for entry in std::fs::read_dir(w.t._dir.path().join("blobs")).expect("blobs") {
+        disk.extend(std::fs::read(entry.expect("entry").path()).expect("blob"));
+    }
+    for secret in [canary, "Single picket", "picket.png", &expected] {
+        assert!(!contains(&disk, secret.as_bytes()), "{secret} on disk");
+    }
+
+    let chain =
+        w.t.corridor
+            .audit_log(
+                &AuditFilter {
+                    subject: Some(id.to_string()),
+                    ..AuditFilter::default()
+                },
+                Page::new(0, 10),
+            )
+            .await
+            .expect("log");
+    let actions: Vec<AuditAction> = chain.iter().rev().map(|e| e.event.action).collect();
+    assert_eq!(
+        actions,
+        [
+            AuditAction::EvidenceUploaded,
+            AuditAction::EvidenceViewed,
+            AuditAction::EvidenceDownloaded
+        ]
+    );
+    assert!(chain.iter().all(|e| e.event.case == Some(w.case)));
+}
+
+async fn add_other(
+    w: &World,
+    name: &str,
+    bytes: &[u8],
+) -> Result<corridor_core::EvidenceId, AppError> {
+    w.t.corridor
+        .add_evidence(
+            Custodian::User(&w.caseworker),
+            w.case,
+            EvidenceKind::Other,
+            EvidenceDetails::default(),
+            upload(name, bytes),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn refused_files_leave_nothing_behind() {
+    let mut w = world().await;
+    for (name, bytes, says) in [
+        ("photo.jpg", PNG, "its name says `.jpg`"),
+        ("archive.zip", &b"PK\x03\x04\x14\0\0\0"[..], "archive"),
+        (
+            "program.pdf",
+            &b"MZ\x90\0\x03\0\0\0"[..],
+            "not a type Corridor keeps",
+        ),
+        (
+            "page.txt",
+            &b"<html><script>alert(1)</script>"[..],
+            "polyglot",
+        ),
+    ] {
+        let err = add_other(&w, name, bytes).await.expect_err(name);
+        assert!(matches!(&err, AppError::EvidenceFile(_)), "{name}: {err}");
+        assert!(err.to_string().contains(says), "{name}: {err}");
+        assert!(err.to_string().starts_with("field `file`"), "{err}");
+    }
+    w.t.corridor.set_max_evidence_bytes(10);
+    let err = add_other(&w, "big.png", PNG).await.expect_err("too large");
+    assert!(
+        matches!(err, AppError::EvidenceTooLarge { max: 10 }),
+        "{err}"
+    );
+    assert_eq!(blob_files(&w), 0, "no blob kept");
+    let items =
+        w.t.corridor
+            .evidence_of_case(Custodian::Operator, w.case)
+            .await
+            .expect("list");
+    assert!(items.is_empty(), "no item kept");
+}
+
+#[tokio::test]
+async fn only_the_owning_organisation_adds_and_only_readers_of_the_case_read() {
+    let w = world().await;
+    for who in [&w.verifier, &w.outsider] {
+        let err =
+            w.t.corridor
+                .add_evidence(
+                    Custodian::User(who),
+                    w.case,
+                    EvidenceKind::Testimony,
+                    details(),
+                    upload("t.txt", b"I saw it."),
+                )
+                .await
+                .expect_err("may not add");
+        assert!(
+            matches!(err, AppError::Forbidden(_) | AppError::CaseNotFound(_)),
+            "{err}"
+        );
+    }
+    assert_eq!(blob_files(&w), 0);
+    let id =
+        w.t.corridor
+            .add_evidence(
+                Custodian::Operator,
+                w.case,
+                EvidenceKind::Testimony,
+                details(),
+                upload("t.txt", b"I saw it."),
+            )
+            .await
+            .expect("the operator adds");
+    let err =
+        w.t.corridor
+            .evidence_file(Custodian::User(&w.outsider), id)
+            .await
+            .expect_err("not theirs");
+    assert!(
+        matches!(err, AppError::EvidenceNotFound(found) if found == id),
+        "{err}"
+    );
+    let err =
+        w.t.corridor
+            .evidence_of_case(Custodian::User(&w.outsider), w.case)
+            .await
+            .expect_err("not theirs");
+    assert!(matches!(err, AppError::CaseNotFound(_)), "{err}");
+
+    // A description without a file.
+    let noted =
+        w.t.corridor
+            .add_evidence::<&[u8]>(
+                Custodian::User(&w.caseworker),
+                w.case,
+                EvidenceKind::MediaReport,
+                details(),
+                None,
+            )
+            .await
+            .expect("no file");
+    let err =
+        w.t.corridor
+            .evidence_file(Custodian::Operator, noted)
+            .await
+            .expect_err("no file");
+    assert!(matches!(err, AppError::EvidenceHasNoFile(_)), "{err}");
+}
+
+#[tokio::test]
+async fn purging_the_case_takes_its_files_with_it() {
+    let w = world().await;
+    let id =
+        w.t.corridor
+            .add_evidence(
+                Custodian::User(&w.caseworker),
+                w.case,
+                EvidenceKind::ProtestMedia,
+                details(),
+                upload("picket.png", PNG),
+            )
+            .await
+            .expect("add");
+    assert_eq!(blob_files(&w), 1);
+    w.t.corridor.purge(w.case).await.expect("purge");
+    assert_eq!(blob_files(&w), 0, "the object is deleted");
+    let err =
+        w.t.corridor
+            .evidence_file(Custodian::Operator, id)
+            .await
+            .expect_err("gone");
+    assert!(matches!(err, AppError::EvidenceNotFound(_)), "{err}");
+}
