@@ -100,7 +100,7 @@ async fn delete_removes_the_object_and_is_idempotent() {
         let key = CaseKey::generate();
         let id = backend.blobs.put(&key, &b"x"[..]).await.unwrap().id;
         backend.blobs.delete(id).await.unwrap();
-        let error = backend.blobs.get(&key, id).await.err().expect("gone");
+        let error = backend.blobs.get(&key, id).await.expect_err("gone");
         assert!(
             matches!(error, corridor_blobs::BlobError::NotFound(gone) if gone == id),
             "{error:?}"
