@@ -78,6 +78,65 @@ pub enum Command {
     /// Sanctions and registry lists kept in the data directory.
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// Evidence files and records of a case, sealed (files in DATA_DIR/blobs).
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Add a file to a case: streamed in sealed, its type read from its content, its SHA-256
+    /// printed. Prints the new item's id.
+    Add {
+        #[arg(long, value_name = "ID")]
+        case: String,
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        kind: EvidenceKindArg,
+        /// What it shows (the activity or persecution).
+        #[arg(long)]
+        activity: Option<String>,
+        /// When it happened: 2022, 2022-03 or 2022-03-06.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        /// Where it was published (http or https).
+        #[arg(long)]
+        url: Option<String>,
+        /// Who gave it to the organisation.
+        #[arg(long)]
+        supplied_by: Option<String>,
+    },
+    /// The items of a case.
+    List {
+        #[arg(long, value_name = "ID")]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an item's file to PATH (which must not exist), checking its SHA-256.
+    Get {
+        id: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+}
+
+/// The evidence kinds, as `evidence add --kind` takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum EvidenceKindArg {
+    SocialMediaPost,
+    Publication,
+    ProtestMedia,
+    CourtDocument,
+    RegistryEntry,
+    MediaReport,
+    SupportLetter,
+    Testimony,
+    Other,
 }
 
 #[derive(Debug, Subcommand)]

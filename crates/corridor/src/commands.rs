@@ -101,11 +101,13 @@ async fn initialise(
 }
 
 /// Opens the store of --data-dir and unlocks it with the passphrase.
-async fn unseal(global: &Global) -> Result<Corridor, Failure> {
+pub(crate) async fn unseal(global: &Global) -> Result<Corridor, Failure> {
     let store = datadir::open_existing(global).await?;
     let programs = programs::load_programs(&datadir::programs_dir(&global.data_dir))?;
     let passphrase = passphrase::existing(global.passphrase_file.as_deref())?;
-    Ok(Corridor::unseal(store, passphrase.as_bytes(), programs).await?)
+    let mut corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
+    corridor.use_blob_store(datadir::blob_store(&global.data_dir)?);
+    Ok(corridor)
 }
 
 pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
@@ -631,13 +633,13 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
+pub(crate) fn parse_case_id(text: &str) -> Result<CaseId, Failure> {
     text.parse().map_err(|_| {
         Failure::usage("case id: not a valid case id (expected a UUID as printed by `case add`)")
     })
 }
 
-fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
     out!("{text}")
 }

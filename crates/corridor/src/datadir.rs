@@ -50,3 +50,9 @@ pub async fn open(global: &Global) -> Result<Arc<dyn Store>, Failure> {
         None => Arc::new(SqliteStore::open(&database_path(&global.data_dir)).await?),
     })
 }
+
+/// Where evidence files are kept: `DATA_DIR/blobs`, sealed.
+pub fn blob_store(data_dir: &Path) -> Result<corridor_blobs::BlobStore, Failure> {
+    corridor_blobs::BlobStore::local(data_dir)
+        .map_err(|e| Failure::failed(format!("cannot use {}/blobs: {e}", data_dir.display())))
+}

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod datadir;
+mod evidence;
 mod lists;
 mod output;
 mod passphrase;
@@ -79,6 +80,7 @@ fn main() -> ExitCode {
             Command::Token(command) => commands::token(global, command).await,
             Command::Screen(command) => commands::screen(global, command),
             Command::Lists(command) => lists::command(global, command),
+            Command::Evidence(command) => evidence::command(global, command).await,
         }
     });
     match result {

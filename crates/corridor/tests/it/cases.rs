@@ -355,3 +355,96 @@ fn the_operator_adds_users_and_bad_roles_or_passwords_are_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn evidence_goes_in_sealed_and_comes_back_identical() {
+    let env = Env::initialised();
+    let case = env.add_case(&example_case());
+    let canary = format!("Qzevidence{}", crate::canary::uuid_fragment());
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.extend_from_slice(format!("(statement by {canary})\n").as_bytes());
+    bytes.extend(std::iter::repeat_n(b'x', 300_000));
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    let file = env.file("ruling.pdf", "");
+    std::fs::write(&file, &bytes).expect("write");
+
+    let id = env
+        .ok(&[
+            "evidence",
+            "add",
+            "--case",
+            &case,
+            "--file",
+            crate::support::path_str(&file),
+            "--kind",
+            "court_document",
+            "--activity",
+            "Sentenced in absentia",
+        ])
+        .trim()
+        .to_owned();
+    std::fs::remove_file(&file).expect("remove the original");
+    let listed = env.ok(&["evidence", "list", "--case", &case]);
+    assert!(
+        listed.contains(&id) && listed.contains("application/pdf"),
+        "{listed}"
+    );
+
+    let out = env.data_dir.join("back.pdf");
+    env.ok(&[
+        "evidence",
+        "get",
+        &id,
+        "--out",
+        crate::support::path_str(&out),
+    ]);
+    assert_eq!(std::fs::read(&out).expect("read"), bytes, "identical");
+    let again = env.run(&[
+        "evidence",
+        "get",
+        &id,
+        "--out",
+        crate::support::path_str(&out),
+    ]);
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    std::fs::remove_file(&out).expect("remove the copy");
+
+    for file in files_under(&env.data_dir) {
+        let stored = std::fs::read(&file).expect("read");
+        assert!(
+            !crate::support::contains_ignoring_case(&stored, &canary),
+            "canary in {}",
+            file.display()
+        );
+    }
+    assert!(
+        !crate::support::contains_ignoring_case(&env.logs.borrow(), &canary),
+        "canary in the logs"
+    );
+
+    // A file whose content is not what its name says is refused, and nothing is kept.
+    let fake = env.file("photo.jpg", "just text, not a photo");
+    let err = env.fails(&[
+        "evidence",
+        "add",
+        "--case",
+        &case,
+        "--file",
+        crate::support::path_str(&fake),
+        "--kind",
+        "protest_media",
+    ]);
+    assert!(
+        err.contains("field `file`") && err.contains(".jpg"),
+        "{err}"
+    );
+    let listed = env.ok(&["evidence", "list", "--case", &case]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    let blobs = std::fs::read_dir(env.data_dir.join("blobs"))
+        .expect("blobs")
+        .count();
+    assert_eq!(blobs, 1, "only the first file's blob");
+}
