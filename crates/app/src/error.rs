@@ -112,6 +112,8 @@ pub enum AppError {
     // Evidence.
     #[error("evidence item {0} not found")]
     EvidenceNotFound(EvidenceId),
+    #[error("evidence item {0} changed meanwhile (another step was recorded); reload it")]
+    EvidenceChanged(EvidenceId),
     #[error("evidence item {0} has no file")]
     EvidenceHasNoFile(EvidenceId),
     /// Why a file was refused (its name or its type); never its content.
@@ -119,6 +121,8 @@ pub enum AppError {
     EvidenceFile(String),
     #[error("field `file`: the file is larger than {max} bytes; nothing was kept")]
     EvidenceTooLarge { max: u64 },
+    #[error("{0}")]
+    Review(corridor_core::ReviewError),
     #[error("no evidence store is configured")]
     NoBlobStore,
     #[error("evidence storage: {0}")]
@@ -150,6 +154,7 @@ impl From<StoreError> for AppError {
             StoreError::ApiTokenNotFound(id) => AppError::ApiTokenNotFound(id),
             StoreError::AlertNotFound(id) => AppError::AlertNotFound(id),
             StoreError::EvidenceNotFound(id) => AppError::EvidenceNotFound(id),
+            StoreError::EvidenceChanged(id) => AppError::EvidenceChanged(id),
             StoreError::AlertNotPending { id, status } => AppError::AlertNotPending { id, status },
             other => AppError::Store(other),
         }

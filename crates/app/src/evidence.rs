@@ -8,6 +8,7 @@
 //! the case shreds them with the files. Every upload, view and download is an audit entry whose
 //! subject is the item: its chain of custody.
 
+use std::collections::BTreeSet;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -15,12 +16,12 @@ use chrono::{SubsecRound, Utc};
 use corridor_blobs::{BlobError, BlobId, BlobReader, BlobStore};
 use corridor_core::evidence_file::{SNIFF_HEAD, SNIFF_TAIL};
 use corridor_core::{
-    Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, EvidenceDetails, EvidenceFacts,
-    EvidenceId, EvidenceKind, FileFacts, FileName, OrgId, Permission, UserId, VerificationStatus,
-    metadata, sniff,
+    Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Check, DecisionReason, EvidenceDetails,
+    EvidenceFacts, EvidenceId, EvidenceKind, FileFacts, FileName, OrgId, Permission, Review,
+    ReviewStep, UserId, VerificationStatus, apply_review, metadata, sniff,
 };
 use corridor_crypto::{CaseKey, FieldAddress, Sealed};
-use corridor_store::{CaseRecord, EvidenceRow, StoredCase};
+use corridor_store::{CaseRecord, EvidenceRow, ReviewRow, StoredCase};
 use tokio::io::{AsyncRead, ReadBuf};
 
 use crate::accounts::Principal;
@@ -212,6 +213,87 @@ impl Corridor {
         Ok((item, reader))
     }
 
+    /// A verifier's step on an item of their organisation (needs `evidence_verify`): never on
+    /// their own upload; signing off needs the kind's whole checklist, and as many distinct
+    /// verifiers as the case's program requires. Returns the item's new status. Audited in
+    /// the item's chain of custody.
+    pub async fn review_evidence_for(
+        &self,
+        who: &Principal,
+        id: EvidenceId,
+        step: ReviewStep,
+        checks: BTreeSet<Check>,
+        reason: DecisionReason,
+    ) -> Result<VerificationStatus> {
+        let action = match step {
+            ReviewStep::StartReview => AuditAction::EvidenceReviewStarted,
+            ReviewStep::Verify => AuditAction::EvidenceVerified,
+            ReviewStep::Dispute => AuditAction::EvidenceDisputed,
+            ReviewStep::Reject => AuditAction::EvidenceRejected,
+        };
+        if let Err(error) = who.require(Permission::EvidenceVerify) {
+            return self.refused(who, action, None, error).await;
+        }
+        let row = match self.store.evidence(id).await? {
+            Some(row) if row.organisation == who.organisation => row,
+            _ => {
+                let denied = event(who, action, AuditOutcome::Denied).with_subject(id.to_string());
+                self.audit(denied).await?;
+                return Err(AppError::EvidenceNotFound(id));
+            }
+        };
+        let record = live(row.case_id, self.store.case(row.case_id).await?)?;
+        let key = case_key(&self.root, &record)?;
+        let earlier: Vec<Review> = self
+            .store
+            .evidence_reviews(id)
+            .await?
+            .iter()
+            .map(|r| open_review(&key, row.case_id, r))
+            .collect::<Result<_>>()?;
+        let review = Review {
+            by: who.user,
+            at: Utc::now().trunc_subsecs(6),
+            step,
+            checks,
+            reason,
+        };
+        let required = self
+            .programs
+            .get(&record.columns.program)
+            .map_or(1, |p| p.evidence_verifiers);
+        // The uploader is a user; an item the operator added has none to exclude.
+        let uploader = row.uploaded_by.unwrap_or(UserId(uuid::Uuid::nil()));
+        let to = match apply_review(row.kind, uploader, row.status, &earlier, &review, required) {
+            Ok(to) => to,
+            Err(refused) => {
+                let denied = event(who, action, AuditOutcome::Denied)
+                    .with_case(row.case_id)
+                    .with_subject(id.to_string());
+                self.audit(denied).await?;
+                return Err(AppError::Review(refused));
+            }
+        };
+        let stored = ReviewRow {
+            evidence: id,
+            seq: 0,
+            reviewer: who.user,
+            at: review.at,
+            step,
+            body: seal_review(&key, id, &review),
+        };
+        self.store.record_review(&stored, row.status, to).await?;
+        self.custody(
+            Custodian::User(who),
+            row.organisation,
+            row.case_id,
+            id,
+            action,
+        )
+        .await?;
+        Ok(to)
+    }
+
     fn blobs(&self) -> Result<&BlobStore> {
         self.blobs.as_ref().ok_or(AppError::NoBlobStore)
     }
@@ -359,6 +441,48 @@ fn seal_facts(key: &CaseKey, id: EvidenceId, facts: &EvidenceFacts) -> Sealed {
         serde_json::to_vec(facts).expect("evidence facts serialise to JSON"),
     );
     key.seal(facts_address(&id.to_string()), &json)
+}
+
+/// What is sealed of a review: the checks done and the reason.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ReviewBody {
+    checks: BTreeSet<Check>,
+    reason: DecisionReason,
+}
+
+fn review_address(id: &str) -> FieldAddress<'_> {
+    FieldAddress::new("evidence_reviews", "body", id)
+}
+
+fn seal_review(key: &CaseKey, id: EvidenceId, review: &Review) -> Sealed {
+    let body = ReviewBody {
+        checks: review.checks.clone(),
+        reason: review.reason.clone(),
+    };
+    let json = corridor_crypto::Zeroizing::new(
+        serde_json::to_vec(&body).expect("a review serialises to JSON"),
+    );
+    key.seal(review_address(&id.to_string()), &json)
+}
+
+fn open_review(key: &CaseKey, case: CaseId, row: &ReviewRow) -> Result<Review> {
+    let unreadable = |reason: &str| AppError::Unreadable {
+        case,
+        column: "evidence_reviews.body",
+        reason: reason.to_owned(),
+    };
+    let plain = key
+        .open(review_address(&row.evidence.to_string()), &row.body)
+        .map_err(|e| unreadable(&e.to_string()))?;
+    let body: ReviewBody = serde_json::from_slice(&plain)
+        .map_err(|_| unreadable("the opened value is not in the expected shape"))?;
+    Ok(Review {
+        by: row.reviewer,
+        at: row.at,
+        step: row.step,
+        checks: body.checks,
+        reason: body.reason,
+    })
 }
 
 fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {

@@ -293,3 +293,96 @@ async fn purging_the_case_takes_its_files_with_it() {
             .expect_err("gone");
     assert!(matches!(err, AppError::EvidenceNotFound(_)), "{err}");
 }
+
+async fn review(
+    w: &World,
+    id: corridor_core::EvidenceId,
+    who: &Principal,
+    step: corridor_core::ReviewStep,
+    checks: &[corridor_core::Check],
+) -> Result<VerificationStatus, AppError> {
+    let reason = corridor_core::DecisionReason::new("Matches the register's published copy.")
+        .expect("reason");
+    w.t.corridor
+        .review_evidence_for(who, id, step, checks.iter().copied().collect(), reason)
+        .await
+}
+
+#[tokio::test]
+async fn verification_is_never_by_the_uploader_and_needs_the_whole_checklist() {
+    use corridor_core::{Check, ReviewStep};
+    let w = world().await;
+    let id =
+        w.t.corridor
+            .add_evidence(
+                Custodian::User(&w.caseworker),
+                w.case,
+                EvidenceKind::RegistryEntry,
+                details(),
+                upload("entry.txt", b"Minjust register, entry 1234"),
+            )
+            .await
+            .expect("add");
+    let err = review(&w, id, &w.caseworker, ReviewStep::StartReview, &[])
+        .await
+        .expect_err("caseworkers do not verify");
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let err = review(&w, id, &w.outsider, ReviewStep::StartReview, &[])
+        .await
+        .expect_err("not theirs");
+    assert!(
+        matches!(err, AppError::Forbidden(_) | AppError::EvidenceNotFound(_)),
+        "{err}"
+    );
+
+    assert_eq!(
+        review(&w, id, &w.verifier, ReviewStep::StartReview, &[])
+            .await
+            .expect("start"),
+        VerificationStatus::InReview
+    );
+    let err = review(&w, id, &w.verifier, ReviewStep::Verify, &[Check::Source])
+        .await
+        .expect_err("incomplete");
+    assert!(err.to_string().contains("missing: date"), "{err}");
+    assert_eq!(
+        review(
+            &w,
+            id,
+            &w.verifier,
+            ReviewStep::Verify,
+            &[Check::Source, Check::Date]
+        )
+        .await
+        .expect("verify"),
+        VerificationStatus::Verified
+    );
+    let items =
+        w.t.corridor
+            .evidence_of_case(Custodian::Operator, w.case)
+            .await
+            .expect("list");
+    assert_eq!(items[0].status, VerificationStatus::Verified);
+
+    let chain =
+        w.t.corridor
+            .audit_log(
+                &AuditFilter {
+                    subject: Some(id.to_string()),
+                    action: Some(AuditAction::EvidenceVerified),
+                    ..AuditFilter::default()
+                },
+                Page::new(0, 10),
+            )
+            .await
+            .expect("log");
+    let outcomes: Vec<_> = chain.iter().rev().map(|e| e.event.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            corridor_core::AuditOutcome::Denied,
+            corridor_core::AuditOutcome::Allowed
+        ],
+        "the refused sign-off is in the chain too"
+    );
+}
