@@ -34,6 +34,8 @@ pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 512 * 1024 * 1024;
 /// How much of a file's start is kept to read its metadata (JPEG keeps EXIF within the
 /// first 64 KiB; a PDF's document information is usually near the start or the end).
 const METADATA_HEAD: usize = 256 * 1024;
+/// The largest image a copy without metadata is made of (it is read whole to be rewritten).
+const MAX_STRIP_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Who adds or reads evidence: a signed-in user, or the operator at the command line.
 #[derive(Clone, Copy, Debug)]
@@ -213,6 +215,86 @@ impl Corridor {
         Ok((item, reader))
     }
 
+    /// Makes a copy of an image item without its capture metadata (time, place, device), to
+    /// share outside the organisation; the original stays untouched and the copy is linked to
+    /// it. Needs what adding evidence needs. Audited on both items.
+    pub async fn derive_stripped_copy(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+    ) -> Result<EvidenceId> {
+        let row = self
+            .store
+            .evidence(id)
+            .await?
+            .ok_or(AppError::EvidenceNotFound(id))?;
+        let record = match self
+            .writable_case(by, row.case_id, AuditAction::EvidenceDerived)
+            .await
+        {
+            Ok(record) => record,
+            Err(AppError::CaseNotFound(_)) => return Err(AppError::EvidenceNotFound(id)),
+            Err(error) => return Err(error),
+        };
+        let key = case_key(&self.root, &record)?;
+        let original = view(&key, &row)?;
+        let file = original
+            .facts
+            .file
+            .as_ref()
+            .ok_or(AppError::EvidenceHasNoFile(id))?;
+        if file.length > MAX_STRIP_BYTES {
+            return Err(AppError::EvidenceFile(format!(
+                "a copy without metadata is made of images up to {MAX_STRIP_BYTES} bytes"
+            )));
+        }
+        let blob: BlobId = row
+            .blob
+            .as_deref()
+            .and_then(|b| b.parse().ok())
+            .ok_or(AppError::EvidenceHasNoFile(id))?;
+        let bytes = self.blobs()?.get(&key, blob).await?.read_to_end().await?;
+        let stripped = metadata::strip(file.media_type, &bytes)
+            .map_err(|e| AppError::EvidenceFile(e.to_string()))?;
+        let receipt = self.blobs()?.put(&key, &stripped[..]).await?;
+        let copy = EvidenceId::random();
+        let facts = EvidenceFacts {
+            details: original.facts.details.clone(),
+            file: Some(FileFacts {
+                name: file.name.clone(),
+                media_type: file.media_type,
+                length: receipt.length,
+                sha256: hex(&receipt.sha256),
+                metadata: Vec::new(),
+            }),
+        };
+        let copy_row = EvidenceRow {
+            id: copy,
+            derived_from: Some(id),
+            status: VerificationStatus::Unverified,
+            uploaded_by: by.user(),
+            uploaded_at: Utc::now().trunc_subsecs(6),
+            blob: Some(receipt.id.to_string()),
+            facts: seal_facts(&key, copy, &facts),
+            ..row.clone()
+        };
+        if let Err(error) = self.store.insert_evidence(&copy_row).await {
+            self.delete_blob(receipt.id).await;
+            return Err(error.into());
+        }
+        for item in [id, copy] {
+            self.custody(
+                by,
+                row.organisation,
+                row.case_id,
+                item,
+                AuditAction::EvidenceDerived,
+            )
+            .await?;
+        }
+        Ok(copy)
+    }
+
     /// A verifier's step on an item of their organisation (needs `evidence_verify`): never on
     /// their own upload; signing off needs the kind's whole checklist, and as many distinct
     /// verifiers as the case's program requires. Returns the item's new status. Audited in
@@ -328,7 +410,7 @@ impl Corridor {
             name: upload.name,
             media_type,
             length: receipt.length,
-            sha256: receipt.sha256.iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: hex(&receipt.sha256),
             metadata: metadata::extract(media_type, &capture.head),
         };
         Ok((receipt.id, facts))
@@ -441,6 +523,10 @@ fn seal_facts(key: &CaseKey, id: EvidenceId, facts: &EvidenceFacts) -> Sealed {
         serde_json::to_vec(facts).expect("evidence facts serialise to JSON"),
     );
     key.seal(facts_address(&id.to_string()), &json)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What is sealed of a review: the checks done and the reason.

@@ -386,3 +386,76 @@ async fn verification_is_never_by_the_uploader_and_needs_the_whole_checklist() {
         "the refused sign-off is in the chain too"
     );
 }
+
+#[tokio::test]
+async fn a_copy_for_sharing_loses_the_metadata_and_keeps_the_original() {
+    let w = world().await;
+    // A JPEG with an EXIF-like APP1 segment naming the camera's owner, and a comment.
+    let segment = |marker: u8, body: &[u8]| {
+        let mut bytes = vec![0xFF, marker];
+        bytes.extend_from_slice(&u16::try_from(body.len() + 2).expect("short").to_be_bytes());
+        bytes.extend_from_slice(body);
+        bytes
+    };
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(segment(0xE1, b"Exif\0\0Qzowner-321"));
+    jpeg.extend(segment(0xFE, b"Qzwhere1"));
+    jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0xFF, 0xD9]);
+    let original =
+        w.t.corridor
+            .add_evidence(
+                Custodian::User(&w.caseworker),
+                w.case,
+                EvidenceKind::ProtestMedia,
+                details(),
+                upload("march.jpg", &jpeg),
+            )
+            .await
+            .expect("add");
+    let copy =
+        w.t.corridor
+            .derive_stripped_copy(Custodian::User(&w.caseworker), original)
+            .await
+            .expect("copy");
+    let read = |id| {
+        let corridor = &w.t.corridor;
+        async move {
+            let (item, reader) = corridor
+                .evidence_file(Custodian::Operator, id)
+                .await
+                .expect("file");
+            (item, reader.read_to_end().await.expect("read").to_vec())
+        }
+    };
+    let (kept, kept_bytes) = read(original).await;
+    assert_eq!(kept_bytes, jpeg, "the original is untouched");
+    let (shared, shared_bytes) = read(copy).await;
+    assert_eq!(shared.derived_from, Some(original));
+    assert!(!contains(&shared_bytes, b"Qzowner") && !contains(&shared_bytes, b"Qzwhere"));
+    assert!(
+        shared_bytes.ends_with(&[0x11, 0x22, 0xFF, 0xD9]),
+        "the picture stays"
+    );
+    assert_ne!(
+        shared.facts.file.as_ref().map(|f| &f.sha256),
+        kept.facts.file.as_ref().map(|f| &f.sha256)
+    );
+
+    let text =
+        w.t.corridor
+            .add_evidence(
+                Custodian::Operator,
+                w.case,
+                EvidenceKind::Testimony,
+                details(),
+                upload("t.txt", b"words"),
+            )
+            .await
+            .expect("add");
+    let err =
+        w.t.corridor
+            .derive_stripped_copy(Custodian::Operator, text)
+            .await
+            .expect_err("not an image");
+    assert!(err.to_string().contains("JPEG and PNG"), "{err}");
+}
