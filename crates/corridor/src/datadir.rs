@@ -51,8 +51,45 @@ pub async fn open(global: &Global) -> Result<Arc<dyn Store>, Failure> {
     })
 }
 
-/// Where evidence files are kept: `DATA_DIR/blobs`, sealed.
+/// Where evidence files are kept, sealed: an S3 or S3-compatible bucket when
+/// `CORRIDOR_S3_BUCKET` is set (with `CORRIDOR_S3_ENDPOINT`, `CORRIDOR_S3_REGION`,
+/// `CORRIDOR_S3_PREFIX`, and the credentials in `AWS_ACCESS_KEY_ID` and
+/// `AWS_SECRET_ACCESS_KEY`), otherwise `DATA_DIR/blobs`. Plain `http://` is accepted only for
+/// an endpoint on loopback.
 pub fn blob_store(data_dir: &Path) -> Result<corridor_blobs::BlobStore, Failure> {
-    corridor_blobs::BlobStore::local(data_dir)
-        .map_err(|e| Failure::failed(format!("cannot use {}/blobs: {e}", data_dir.display())))
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(bucket) = var("CORRIDOR_S3_BUCKET") else {
+        return corridor_blobs::BlobStore::local(data_dir)
+            .map_err(|e| Failure::failed(format!("cannot use {}/blobs: {e}", data_dir.display())));
+    };
+    let endpoint = var("CORRIDOR_S3_ENDPOINT");
+    let allow_http = endpoint.as_deref().is_some_and(is_loopback_http);
+    if endpoint
+        .as_deref()
+        .is_some_and(|e| e.starts_with("http://") && !allow_http)
+    {
+        return Err(Failure::usage(
+            "CORRIDOR_S3_ENDPOINT: plain http is allowed only on loopback; use https",
+        ));
+    }
+    corridor_blobs::BlobStore::s3(corridor_blobs::S3Config {
+        bucket,
+        endpoint,
+        region: var("CORRIDOR_S3_REGION"),
+        prefix: var("CORRIDOR_S3_PREFIX"),
+        allow_http,
+        ..corridor_blobs::S3Config::default()
+    })
+    .map_err(|e| Failure::failed(format!("cannot use the S3 bucket: {e}")))
+}
+
+fn is_loopback_http(endpoint: &str) -> bool {
+    let Some(rest) = endpoint.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }

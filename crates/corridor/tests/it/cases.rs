@@ -448,3 +448,78 @@ fn evidence_goes_in_sealed_and_comes_back_identical() {
         .count();
     assert_eq!(blobs, 1, "only the first file's blob");
 }
+
+/// The S3-compatible test server (`CORRIDOR_TEST_S3_URL`, a loopback moto in CI), if any;
+/// with `CORRIDOR_TEST_S3_REQUIRED=1` its absence fails the test.
+fn s3_url() -> Option<String> {
+    match std::env::var("CORRIDOR_TEST_S3_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CORRIDOR_TEST_S3_REQUIRED").as_deref() != Ok("1"),
+                "CORRIDOR_TEST_S3_REQUIRED=1 but CORRIDOR_TEST_S3_URL is not set"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn evidence_can_live_in_an_s3_bucket() {
+    let Some(url) = s3_url() else { return };
+    // moto creates a bucket on a plain PUT.
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the S3 server");
+    write!(
+        stream,
+        "PUT /corridor-cli-test HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("create the bucket");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+
+    let env = Env::initialised();
+    let prefix = format!("cli-{}", crate::canary::uuid_fragment());
+    env.extra_env.borrow_mut().extend(
+        [
+            ("CORRIDOR_S3_BUCKET", "corridor-cli-test"),
+            ("CORRIDOR_S3_ENDPOINT", url.as_str()),
+            ("CORRIDOR_S3_REGION", "us-east-1"),
+            ("CORRIDOR_S3_PREFIX", prefix.as_str()),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    let case = env.add_case(&example_case());
+    let file = env.file("statement.txt", "My statement, Qzs3canary.");
+    let id = env
+        .ok(&[
+            "evidence",
+            "add",
+            "--case",
+            &case,
+            "--file",
+            crate::support::path_str(&file),
+            "--kind",
+            "testimony",
+        ])
+        .trim()
+        .to_owned();
+    assert!(
+        !env.data_dir.join("blobs").exists(),
+        "nothing in the data directory"
+    );
+    let out = env.data_dir.join("back.txt");
+    env.ok(&[
+        "evidence",
+        "get",
+        &id,
+        "--out",
+        crate::support::path_str(&out),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "My statement, Qzs3canary."
+    );
+}

@@ -16,6 +16,8 @@ pub struct Env {
     pub data_dir: PathBuf,
     /// stderr of every command run so far (logs at trace level and error messages).
     pub logs: std::cell::RefCell<Vec<u8>>,
+    /// More environment for every command (an S3 bucket for evidence, say).
+    pub extra_env: std::cell::RefCell<Vec<(String, String)>>,
     pub database_url: Option<String>,
 }
 
@@ -27,6 +29,7 @@ impl Env {
             dir,
             data_dir,
             logs: Default::default(),
+            extra_env: Default::default(),
             database_url: None,
         }
     }
@@ -52,6 +55,9 @@ impl Env {
             .stdin(Stdio::null());
         if let Some(url) = &self.database_url {
             command.env("CORRIDOR_DATABASE_URL", url);
+        }
+        for (name, value) in self.extra_env.borrow().iter() {
+            command.env(name, value);
         }
         command
     }
