@@ -595,6 +595,32 @@ fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
     })
 }
 
+/// The strength of a case's evidence (`corridor_core::evidence_strength`) from its items as
+/// read: each file's source is who supplied it, else its publication's address.
+pub fn evidence_strength_of(items: &[EvidenceView]) -> corridor_core::EvidenceStrength {
+    let standings: Vec<corridor_core::ItemStanding> = items
+        .iter()
+        .map(|item| corridor_core::ItemStanding {
+            kind: item.kind,
+            status: item.status,
+            source: item
+                .facts
+                .details
+                .supplied_by()
+                .map(str::to_owned)
+                .or_else(|| {
+                    item.facts
+                        .details
+                        .source_url()
+                        .map(|u| u.as_str().to_owned())
+                })
+                .unwrap_or_else(|| item.id.to_string()),
+            derived: item.derived_from.is_some(),
+        })
+        .collect();
+    corridor_core::evidence_strength(&standings)
+}
+
 /// Passes a file's bytes through, counting them (an error past `limit` stops the upload) and
 /// keeping the first [`METADATA_HEAD`] and the last [`SNIFF_TAIL`] bytes.
 struct Capture<R> {

@@ -43,7 +43,9 @@ pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
-pub use evidence::{Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceUpload, EvidenceView};
+pub use evidence::{
+    Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceUpload, EvidenceView, evidence_strength_of,
+};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};

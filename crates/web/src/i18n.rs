@@ -48,6 +48,13 @@ impl Translator {
         family(m, "role", Role::ALL, Role::as_str, Role::label);
         family(
             m,
+            "verification",
+            corridor_core::VerificationStatus::ALL,
+            corridor_core::VerificationStatus::as_str,
+            corridor_core::VerificationStatus::label,
+        );
+        family(
+            m,
             "alert_status",
             corridor_core::AlertStatus::ALL,
             corridor_core::AlertStatus::as_str,

@@ -82,6 +82,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/withdraw-referral",
             post(pages::case::withdraw_referral),
         )
+        .route("/evidence/{evidence}/file", get(pages::evidence::file))
         .route("/screening/alerts", get(pages::alerts::queue))
         .route(
             "/screening/alerts/{alert}",

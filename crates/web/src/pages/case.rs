@@ -27,6 +27,9 @@ struct CasePage<'a> {
     editable: bool,
     /// Where the case stands in screening, for its own organisation.
     screening: Option<corridor_app::CaseScreening>,
+    evidence: Vec<EvidenceLine>,
+    /// The evidence strength and why, in one line.
+    evidence_strength: Option<String>,
     id: String,
     title: String,
     stage: &'a str,
@@ -43,6 +46,37 @@ struct CasePage<'a> {
     criminal_cases: Vec<String>,
     claim_groups: Vec<ClaimGroupView<'a>>,
     notes: Option<String>,
+}
+
+/// One evidence item as the case page lists it.
+struct EvidenceLine {
+    id: String,
+    kind: String,
+    status: String,
+    shows: String,
+    /// The file's name, type and size, if it has a file.
+    file: Option<String>,
+    added: String,
+}
+
+impl EvidenceLine {
+    fn of(t: &Translator, item: &corridor_app::EvidenceView) -> EvidenceLine {
+        EvidenceLine {
+            id: item.id.to_string(),
+            kind: item.kind.label().to_owned(),
+            status: t.label("verification", item.status.as_str()).to_owned(),
+            shows: item.facts.details.activity().unwrap_or("—").to_owned(),
+            file: item.facts.file.as_ref().map(|f| {
+                format!(
+                    "{} ({}, {} bytes)",
+                    f.name.as_str(),
+                    f.media_type.label(),
+                    f.length
+                )
+            }),
+            added: item.uploaded_at.format("%Y-%m-%d").to_string(),
+        }
+    }
 }
 
 /// Organisations as (id, name): those the case is shared with, and the others.
@@ -82,6 +116,25 @@ pub async fn case_page(
             page.referring = referring;
             let who = &signed_in.principal;
             page.editable = who.may(Permission::CaseEdit) && case.organisation == who.organisation;
+            match state
+                .corridor
+                .evidence_of_case(corridor_app::Custodian::User(who), id)
+                .await
+            {
+                Ok(items) => {
+                    page.evidence = items.iter().map(|i| EvidenceLine::of(t, i)).collect();
+                    page.evidence_strength = (!items.is_empty()).then(|| {
+                        let strength = corridor_app::evidence_strength_of(&items);
+                        format!(
+                            "{} · {}/100 · {}",
+                            strength.level.label(),
+                            strength.score,
+                            strength.reasons.join("; ")
+                        )
+                    });
+                }
+                Err(error) => return app_error(t, error),
+            }
             page.screening = match state
                 .corridor
                 .case_screening_for(who, id, case.organisation)
@@ -261,6 +314,8 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
         referring: None,
         editable: false,
         screening: None,
+        evidence: Vec::new(),
+        evidence_strength: None,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

@@ -9,6 +9,7 @@ pub mod case;
 pub mod case_form;
 pub mod dashboard;
 pub mod edit;
+pub mod evidence;
 pub mod gaps;
 pub mod intake;
 pub mod list;
@@ -120,7 +121,7 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             "error.not_found_text",
             "",
         ),
-        AppError::AlertNotFound(_) => message(
+        AppError::AlertNotFound(_) | AppError::EvidenceNotFound(_) => message(
             t,
             StatusCode::NOT_FOUND,
             "error.not_found",

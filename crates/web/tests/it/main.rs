@@ -6,6 +6,7 @@ mod admin;
 mod alerts;
 mod api;
 mod browser;
+mod evidence;
 mod forms;
 mod gaps;
 mod openapi;

@@ -689,6 +689,11 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
     ),
     (
         "GET",
+        "/evidence/{evidence}/file",
+        Some(corridor_core::Permission::CaseRead),
+    ),
+    (
+        "GET",
         "/screening/alerts",
         Some(corridor_core::Permission::ScreeningReview),
     ),
@@ -822,6 +827,26 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
         }
     };
     let (own_alert, other_alert) = (alert_of(own_case).await, alert_of(other_case).await);
+    let evidence_of = |case| {
+        let corridor = app.corridor.clone();
+        async move {
+            corridor
+                .add_evidence(
+                    corridor_app::Custodian::Operator,
+                    case,
+                    corridor_core::EvidenceKind::Testimony,
+                    corridor_core::EvidenceDetails::default(),
+                    Some(corridor_app::EvidenceUpload {
+                        name: corridor_core::FileName::new("statement.txt").expect("name"),
+                        bytes: &b"A statement."[..],
+                    }),
+                )
+                .await
+                .expect("evidence")
+        }
+    };
+    let (own_evidence, other_evidence) =
+        (evidence_of(own_case).await, evidence_of(other_case).await);
     let own_user = app
         .corridor
         .create_user(
@@ -857,6 +882,17 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 vec![
                     (path.replace("{user}", &own_user.to_string()), allowed),
                     (path.replace("{user}", &other_user.to_string()), false),
+                ]
+            } else if path.contains("{evidence}") {
+                vec![
+                    (
+                        path.replace("{evidence}", &own_evidence.to_string()),
+                        allowed,
+                    ),
+                    (
+                        path.replace("{evidence}", &other_evidence.to_string()),
+                        false,
+                    ),
                 ]
             } else if path.contains("{alert}") {
                 vec![

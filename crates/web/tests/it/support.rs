@@ -35,7 +35,7 @@ impl App {
                 .await
                 .expect("open"),
         );
-        let (corridor, organisation) = Corridor::initialise(
+        let (mut corridor, organisation) = Corridor::initialise(
             store,
             b"web tests",
             KdfParams::INSECURE_FAST_FOR_TESTS,
@@ -44,6 +44,7 @@ impl App {
         )
         .await
         .expect("init");
+        corridor.use_blob_store(corridor_blobs::BlobStore::local(dir.path()).expect("blobs"));
         let now = chrono::Utc::now();
         let admin = corridor
             .create_first_admin(organisation.id, "admin", PASSWORD, now)

@@ -1,0 +1,83 @@
+//! Evidence on the case page, and downloads: the same bytes, as an attachment that a browser
+//! never renders in Corridor's origin, each one in the item's chain of custody.
+
+use axum::http::StatusCode;
+use corridor_app::{Custodian, EvidenceUpload};
+use corridor_core::{AuditAction, EvidenceDetails, EvidenceKind, FileName};
+
+use crate::support::App;
+
+#[tokio::test]
+async fn the_case_page_lists_evidence_and_a_download_is_the_file_as_stored() {
+    let app = App::new().await;
+    let case = app.add(|_| {}).await;
+    let bytes = b"%PDF-1.4\n<script>alert(1)</script>\n%%EOF\n".to_vec();
+    let details: EvidenceDetails = corridor_core::parse_json(
+        r#"{"activity": "Court ruling <b>in absentia</b>", "supplied_by": "OVD-Info"}"#,
+    )
+    .expect("details");
+    let id = app
+        .corridor
+        .add_evidence(
+            Custodian::Operator,
+            case,
+            EvidenceKind::CourtDocument,
+            details,
+            Some(EvidenceUpload {
+                name: FileName::new("ruling.pdf").expect("name"),
+                bytes: &bytes[..],
+            }),
+        )
+        .await
+        .expect("add");
+
+    let (status, _, page) = app.get(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("href=\"/evidence/{id}/file\"")),
+        "{page}"
+    );
+    assert!(page.contains("ruling.pdf") && page.contains("Unverified"));
+    assert!(
+        !page.contains("<b>in absentia</b>"),
+        "what an item shows is text, never markup"
+    );
+    assert!(page.contains("Not documented"), "nothing verified yet");
+
+    let (status, headers, body) = app.get(&format!("/evidence/{id}/file")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_bytes(), &bytes[..]);
+    assert_eq!(headers["content-type"], "application/octet-stream");
+    assert_eq!(
+        headers["content-disposition"],
+        format!("attachment; filename=\"evidence-{id}.pdf\"").as_str()
+    );
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap_or("")
+            .contains("sandbox")
+    );
+
+    let chain = app
+        .corridor
+        .audit_log(
+            &corridor_store::AuditFilter {
+                subject: Some(id.to_string()),
+                action: Some(AuditAction::EvidenceDownloaded),
+                ..Default::default()
+            },
+            corridor_store::Page::new(0, 5),
+        )
+        .await
+        .expect("log");
+    assert_eq!(chain.len(), 1, "the download is in the chain of custody");
+
+    for uri in [
+        "/evidence/not-an-id/file".to_owned(),
+        format!("/evidence/{}/file", corridor_core::EvidenceId::random()),
+    ] {
+        let (status, _, _) = app.get(&uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
