@@ -179,26 +179,12 @@ impl Corridor {
         by: Custodian<'_>,
         id: EvidenceId,
     ) -> Result<(EvidenceView, BlobReader)> {
-        let row = self
-            .store
-            .evidence(id)
-            .await?
-            .ok_or(AppError::EvidenceNotFound(id))?;
-        let record = match self
-            .readable_case(by, row.case_id, AuditAction::EvidenceDownloaded)
-            .await
-        {
-            Ok(record) => record,
-            Err(AppError::CaseNotFound(_)) => return Err(AppError::EvidenceNotFound(id)),
-            Err(error) => return Err(error),
-        };
+        let (row, record) = self
+            .item_of_case(by, id, Access::Read, AuditAction::EvidenceDownloaded)
+            .await?;
         let key = case_key(&self.root, &record)?;
         let item = view(&key, &row)?;
-        let blob: BlobId = row
-            .blob
-            .as_deref()
-            .and_then(|b| b.parse().ok())
-            .ok_or(AppError::EvidenceHasNoFile(id))?;
+        let blob = blob_of(&row)?;
         let reader = self
             .blobs()?
             .get(&key, blob)
@@ -223,19 +209,9 @@ impl Corridor {
         by: Custodian<'_>,
         id: EvidenceId,
     ) -> Result<EvidenceId> {
-        let row = self
-            .store
-            .evidence(id)
-            .await?
-            .ok_or(AppError::EvidenceNotFound(id))?;
-        let record = match self
-            .writable_case(by, row.case_id, AuditAction::EvidenceDerived)
-            .await
-        {
-            Ok(record) => record,
-            Err(AppError::CaseNotFound(_)) => return Err(AppError::EvidenceNotFound(id)),
-            Err(error) => return Err(error),
-        };
+        let (row, record) = self
+            .item_of_case(by, id, Access::Write, AuditAction::EvidenceDerived)
+            .await?;
         let key = case_key(&self.root, &record)?;
         let original = view(&key, &row)?;
         let file = original
@@ -248,11 +224,7 @@ impl Corridor {
                 "a copy without metadata is made of images up to {MAX_STRIP_BYTES} bytes"
             )));
         }
-        let blob: BlobId = row
-            .blob
-            .as_deref()
-            .and_then(|b| b.parse().ok())
-            .ok_or(AppError::EvidenceHasNoFile(id))?;
+        let blob = blob_of(&row)?;
         let bytes = self.blobs()?.get(&key, blob).await?.read_to_end().await?;
         let stripped = metadata::strip(file.media_type, &bytes)
             .map_err(|e| AppError::EvidenceFile(e.to_string()))?;
@@ -426,6 +398,31 @@ impl Corridor {
         }
     }
 
+    /// The item `id` and its live case, if `by` may read (or add to) the case; otherwise the
+    /// refusal is audited as `action` and the item reported as not found.
+    async fn item_of_case(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+        access: Access,
+        action: AuditAction,
+    ) -> Result<(EvidenceRow, CaseRecord)> {
+        let row = self
+            .store
+            .evidence(id)
+            .await?
+            .ok_or(AppError::EvidenceNotFound(id))?;
+        let case = match access {
+            Access::Read => self.readable_case(by, row.case_id, action).await,
+            Access::Write => self.writable_case(by, row.case_id, action).await,
+        };
+        match case {
+            Ok(record) => Ok((row, record)),
+            Err(AppError::CaseNotFound(_)) => Err(AppError::EvidenceNotFound(id)),
+            Err(error) => Err(error),
+        }
+    }
+
     /// The live case `case` if `by` may add to it; a refusal is audited as `action`.
     async fn writable_case(
         &self,
@@ -523,6 +520,21 @@ fn seal_facts(key: &CaseKey, id: EvidenceId, facts: &EvidenceFacts) -> Sealed {
         serde_json::to_vec(facts).expect("evidence facts serialise to JSON"),
     );
     key.seal(facts_address(&id.to_string()), &json)
+}
+
+/// What an item's reader asks of its case.
+#[derive(Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// The blob of an item that has a file.
+fn blob_of(row: &EvidenceRow) -> Result<BlobId> {
+    row.blob
+        .as_deref()
+        .and_then(|b| b.parse().ok())
+        .ok_or(AppError::EvidenceHasNoFile(row.id))
 }
 
 fn hex(bytes: &[u8]) -> String {
