@@ -152,7 +152,7 @@ impl Corridor {
         tracing::info!(case = %id, "case purged");
         for blob in files
             .iter()
-            .filter_map(|item| item.blob.as_deref()?.parse().ok())
+            .filter_map(|item| crate::evidence::blob_of(item).ok())
         {
             self.delete_blob(blob).await;
         }

@@ -530,7 +530,7 @@ enum Access {
 }
 
 /// The blob of an item that has a file.
-fn blob_of(row: &EvidenceRow) -> Result<BlobId> {
+pub(crate) fn blob_of(row: &EvidenceRow) -> Result<BlobId> {
     row.blob
         .as_deref()
         .and_then(|b| b.parse().ok())
