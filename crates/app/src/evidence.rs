@@ -66,6 +66,18 @@ pub struct EvidenceUpload<R> {
     pub bytes: R,
 }
 
+/// The most custody entries an item's page shows (the newest).
+const CUSTODY_ENTRIES: u32 = 500;
+
+/// An item with its verification steps and chain of custody.
+#[derive(Clone, Debug)]
+pub struct EvidenceRecord {
+    pub item: EvidenceView,
+    pub reviews: Vec<Review>,
+    /// The audit entries about the item, oldest first.
+    pub custody: Vec<corridor_core::AuditEntry>,
+}
+
 /// An evidence item as its case's readers see it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvidenceView {
@@ -199,6 +211,49 @@ impl Corridor {
         )
         .await?;
         Ok((item, reader))
+    }
+
+    /// One item as its page shows it: its facts, its verification steps (with their checks
+    /// and reasons) and its chain of custody (the audit entries about it, oldest first). For
+    /// the case's readers; audited as a view.
+    pub async fn evidence_item(&self, by: Custodian<'_>, id: EvidenceId) -> Result<EvidenceRecord> {
+        let (row, record) = self
+            .item_of_case(by, id, Access::Read, AuditAction::EvidenceViewed)
+            .await?;
+        let key = case_key(&self.root, &record)?;
+        let item = view(&key, &row)?;
+        let reviews = self
+            .store
+            .evidence_reviews(id)
+            .await?
+            .iter()
+            .map(|r| open_review(&key, row.case_id, r))
+            .collect::<Result<Vec<_>>>()?;
+        self.custody(
+            by,
+            row.organisation,
+            row.case_id,
+            id,
+            AuditAction::EvidenceViewed,
+        )
+        .await?;
+        let mut custody = self
+            .store
+            .audit_entries(
+                &corridor_store::AuditFilter {
+                    subject: Some(id.to_string()),
+                    case: Some(row.case_id),
+                    ..Default::default()
+                },
+                corridor_store::Page::new(0, CUSTODY_ENTRIES),
+            )
+            .await?;
+        custody.reverse();
+        Ok(EvidenceRecord {
+            item,
+            reviews,
+            custody,
+        })
     }
 
     /// Makes a copy of an image item without its capture metadata (time, place, device), to

@@ -44,7 +44,8 @@ pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
 pub use evidence::{
-    Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceUpload, EvidenceView, evidence_strength_of,
+    Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceRecord, EvidenceUpload, EvidenceView,
+    evidence_strength_of,
 };
 pub use index::IndexStats;
 pub use intake::IntakePolicy;

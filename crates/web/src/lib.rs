@@ -82,7 +82,9 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/withdraw-referral",
             post(pages::case::withdraw_referral),
         )
+        .route("/evidence/{evidence}", get(pages::evidence::item))
         .route("/evidence/{evidence}/file", get(pages::evidence::file))
+        .route("/evidence/{evidence}/review", post(pages::evidence::review))
         .route("/screening/alerts", get(pages::alerts::queue))
         .route(
             "/screening/alerts/{alert}",

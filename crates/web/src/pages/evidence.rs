@@ -1,18 +1,23 @@
-//! Evidence files as the case's readers download them: streamed from the sealed blob store,
+//! An evidence item's page (its facts, verification and chain of custody, and the verifier's
+//! form), and its file as the case's readers download it: streamed from the sealed blob store,
 //! opened chunk by chunk. Always as an attachment of a neutral type, never rendered by the
 //! browser in Corridor's origin, and named by the item's id (the file's own name is sealed).
 
+use std::collections::BTreeSet;
+
+use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use corridor_app::Custodian;
-use corridor_core::EvidenceId;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use corridor_app::{AppError, Custodian};
+use corridor_core::{AuditAction, Check, DecisionReason, EvidenceId, Permission, ReviewStep};
 use futures_util::StreamExt as _;
 
-use super::{app_error, not_found};
+use super::{app_error, form_pairs, not_found, render_with};
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::auth::{SignedIn, Who};
+use crate::i18n::Translator;
 
 /// `GET /evidence/{evidence}/file`.
 pub async fn file(
@@ -64,4 +69,231 @@ pub async fn file(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// One line of an item's page: a label and a value.
+type Fact = (String, String);
+
+#[derive(Template)]
+#[template(path = "evidence.html")]
+struct ItemPage<'a> {
+    t: &'a Translator,
+    who: Who,
+    id: String,
+    case_id: String,
+    kind: String,
+    status: &'a str,
+    facts: Vec<Fact>,
+    metadata: Vec<Fact>,
+    has_file: bool,
+    reviews: Vec<Fact>,
+    custody: Vec<Fact>,
+    /// The review form, for a verifier of the item's organisation: (value, label) of the
+    /// steps and of the kind's checks.
+    review_steps: Option<Vec<(&'static str, &'a str)>>,
+    checks: Vec<(&'static str, &'static str)>,
+    notice: Option<String>,
+}
+
+/// `GET /evidence/{evidence}`: the item, its verification and its chain of custody.
+pub async fn item(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<EvidenceId>() else {
+        return not_found(State(state.clone())).await;
+    };
+    show(&state, &signed_in, id, StatusCode::OK, None).await
+}
+
+async fn show(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: EvidenceId,
+    status: StatusCode,
+    notice: Option<String>,
+) -> Response {
+    let t = &state.t;
+    let who = &signed_in.principal;
+    let record = match state.corridor.evidence_item(Custodian::User(who), id).await {
+        Ok(record) => record,
+        Err(error) => return app_error(t, error),
+    };
+    let item = &record.item;
+    let details = &item.facts.details;
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    let mut facts: Vec<Fact> = vec![
+        (
+            t.get("evidence.shows").to_owned(),
+            dash(details.activity().map(str::to_owned)),
+        ),
+        (
+            t.get("evidence.date").to_owned(),
+            dash(details.date().map(|d| d.to_string())),
+        ),
+        (
+            t.get("evidence.place").to_owned(),
+            dash(details.place().map(str::to_owned)),
+        ),
+        (
+            t.get("evidence.source").to_owned(),
+            dash(details.source_url().map(|u| u.as_str().to_owned())),
+        ),
+        (
+            t.get("evidence.supplied_by").to_owned(),
+            dash(details.supplied_by().map(str::to_owned)),
+        ),
+    ];
+    if let Some(original) = item.derived_from {
+        facts.push((
+            t.get("evidence.derived_from").to_owned(),
+            original.to_string(),
+        ));
+    }
+    let mut metadata = Vec::new();
+    if let Some(file) = &item.facts.file {
+        facts.push((
+            t.get("evidence.file").to_owned(),
+            file.name.as_str().to_owned(),
+        ));
+        facts.push((
+            t.get("evidence.type").to_owned(),
+            format!("{} ({} bytes)", file.media_type.label(), file.length),
+        ));
+        facts.push(("SHA-256".to_owned(), file.sha256.clone()));
+        metadata = file.metadata.clone();
+    }
+    let reviews = record
+        .reviews
+        .iter()
+        .map(|r| {
+            let checks: Vec<&str> = r.checks.iter().map(|c| c.label()).collect();
+            (
+                format!("{} · {}", r.at.format("%Y-%m-%d %H:%M UTC"), r.step.label()),
+                format!("{} [{}]", r.reason.as_str(), checks.join(", ")),
+            )
+        })
+        .collect();
+    let custody = record
+        .custody
+        .iter()
+        .map(|e| {
+            (
+                e.event.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                format!("{} · {}", e.event.action.label(), e.event.actor),
+            )
+        })
+        .collect();
+    let may_review = who.may(Permission::EvidenceVerify);
+    render_with(
+        t,
+        status,
+        ItemPage {
+            t,
+            who: signed_in.who(t),
+            id: item.id.to_string(),
+            case_id: item.case_id.to_string(),
+            kind: item.kind.label().to_owned(),
+            status: t.label("verification", item.status.as_str()),
+            facts,
+            metadata,
+            has_file: item.facts.file.is_some(),
+            reviews,
+            custody,
+            review_steps: may_review.then(|| {
+                ReviewStep::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), s.label()))
+                    .collect()
+            }),
+            checks: item
+                .kind
+                .checklist()
+                .iter()
+                .map(|c| (c.as_str(), c.label()))
+                .collect(),
+            notice,
+        },
+    )
+}
+
+/// `POST /evidence/{evidence}/review`: a verifier's step (fields `step`, `check` repeated,
+/// `reason`). A refused step comes back with the reason it was refused (422); a step taken
+/// on a stale view, with a notice (409).
+pub async fn review(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let t = &state.t;
+    let Ok(id) = id.parse::<EvidenceId>() else {
+        return not_found(State(state.clone())).await;
+    };
+    let who = &signed_in.principal;
+    // The right first, so that a refused user learns nothing from the validation.
+    if let Err(error) = state
+        .corridor
+        .permit(
+            who,
+            Permission::EvidenceVerify,
+            AuditAction::EvidenceVerified,
+        )
+        .await
+    {
+        return app_error(t, error);
+    }
+    let fields = match form_pairs(t, &headers, &body) {
+        Ok(fields) => fields,
+        Err(response) => return *response,
+    };
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let step = value("step").parse::<ReviewStep>();
+    let reason = DecisionReason::new(value("reason"));
+    let checks: Result<BTreeSet<Check>, _> = fields
+        .iter()
+        .filter(|(k, _)| k == "check")
+        .map(|(_, v)| v.parse::<Check>())
+        .collect();
+    let (Ok(step), Ok(reason), Ok(checks)) = (step, reason, checks) else {
+        let notice = format!("{}: step, reason", t.get("form.invalid"));
+        return show(
+            &state,
+            &signed_in,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(notice),
+        )
+        .await;
+    };
+    match state
+        .corridor
+        .review_evidence_for(who, id, step, checks, reason)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/evidence/{id}")).into_response(),
+        Err(AppError::Review(refused)) => {
+            let notice = refused.to_string();
+            show(
+                &state,
+                &signed_in,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(notice),
+            )
+            .await
+        }
+        Err(AppError::EvidenceChanged(_)) => {
+            let notice = t.get("evidence.changed").to_owned();
+            show(&state, &signed_in, id, StatusCode::CONFLICT, Some(notice)).await
+        }
+        Err(error) => app_error(t, error),
+    }
 }

@@ -81,3 +81,82 @@ async fn the_case_page_lists_evidence_and_a_download_is_the_file_as_stored() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn a_verifier_signs_an_item_off_on_its_page_and_the_chain_shows_every_step() {
+    let app = App::new().await;
+    let case = app.add(|_| {}).await;
+    let id = app
+        .corridor
+        .add_evidence(
+            Custodian::Operator,
+            case,
+            EvidenceKind::RegistryEntry,
+            EvidenceDetails::default(),
+            Some(EvidenceUpload {
+                name: FileName::new("entry.txt").expect("name"),
+                bytes: &b"Register of foreign agents, entry 512"[..],
+            }),
+        )
+        .await
+        .expect("add");
+    app.corridor
+        .create_user(
+            &app.admin,
+            app.organisation,
+            "vera",
+            corridor_core::Role::Verifier,
+            crate::support::PASSWORD,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("verifier");
+    let (cookie, csrf) = app.sign_in("vera").await;
+    let uri = format!("/evidence/{id}");
+    let (status, _, page) = app.request("GET", &uri, None, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("name=\"step\"") && page.contains("value=\"date\""),
+        "{page}"
+    );
+
+    // The caseworker reads the item but has no form.
+    let (_, _, casey) = app.get(&uri).await;
+    assert!(casey.contains("Registry entry") && !casey.contains("name=\"step\""));
+
+    let post = |form: String| {
+        let (app, uri, cookie) = (&app, format!("{uri}/review"), cookie.clone());
+        async move { app.request("POST", &uri, Some(&form), Some(&cookie)).await }
+    };
+    let (status, _, _) = post(format!("csrf={csrf}&step=start_review&reason=Taking+it")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) = post(format!(
+        "csrf={csrf}&step=verify&check=source&reason=Only+the+source"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("missing: date"), "{page}");
+    let (status, _, page) = post(format!("csrf={csrf}&step=verify&reason=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    let (status, _, _) = post(format!(
+        "csrf={csrf}&step=verify&check=source&check=date&reason=Checked+against+the+register"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (_, _, page) = app.request("GET", &uri, None, Some(&cookie)).await;
+    assert!(page.contains("Verified"), "{page}");
+    assert!(page.contains("Checked against the register"));
+    for step in [
+        "Evidence uploaded",
+        "Evidence review started",
+        "Evidence verified",
+    ] {
+        assert!(page.contains(step), "{step} in the chain: {page}");
+    }
+    let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
+    assert!(
+        case_page.contains("30/100"),
+        "a verified registry entry counts: {case_page}"
+    );
+}

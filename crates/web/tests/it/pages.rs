@@ -689,8 +689,18 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
     ),
     (
         "GET",
+        "/evidence/{evidence}",
+        Some(corridor_core::Permission::CaseRead),
+    ),
+    (
+        "GET",
         "/evidence/{evidence}/file",
         Some(corridor_core::Permission::CaseRead),
+    ),
+    (
+        "POST",
+        "/evidence/{evidence}/review",
+        Some(corridor_core::Permission::EvidenceVerify),
     ),
     (
         "GET",
