@@ -480,7 +480,8 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<(), Failure> {
             .await?;
             let store = datadir::open_existing(&demo_global).await?;
             let programs = programs::load_programs(&datadir::programs_dir(dir.path()))?;
-            let corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
+            let mut corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
+            corridor.use_blob_store(datadir::blob_store(dir.path())?);
             let organisation = corridor.default_organisation().await?;
             demo::seed(
                 &corridor,
