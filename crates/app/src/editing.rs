@@ -87,7 +87,7 @@ impl Corridor {
 
     /// The stored live case `id` if `who`'s organisation owns it; otherwise the refusal is
     /// audited as `action` and the case reported as not found.
-    async fn owned_record(
+    pub(crate) async fn owned_record(
         &self,
         who: &Principal,
         id: CaseId,

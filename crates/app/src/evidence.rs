@@ -478,61 +478,42 @@ impl Corridor {
         }
     }
 
-    /// The live case `case` if `by` may add to it; a refusal is audited as `action`.
+    /// The live case `case` if `by` may add to it: a user needs `case_edit` and a case of
+    /// their organisation (as for edits); a refusal is audited as `action`.
     async fn writable_case(
         &self,
         by: Custodian<'_>,
         case: CaseId,
         action: AuditAction,
     ) -> Result<CaseRecord> {
-        let stored = self.store.case(case).await?;
         match by {
-            Custodian::Operator => live(case, stored),
+            Custodian::Operator => live(case, self.store.case(case).await?),
             Custodian::User(who) => {
                 if let Err(error) = who.require(Permission::CaseEdit) {
                     return self.refused(who, action, Some(case), error).await;
                 }
-                match stored {
-                    Some(StoredCase::Live(record))
-                        if record.columns.organisation == who.organisation =>
-                    {
-                        Ok(*record)
-                    }
-                    _ => {
-                        self.refused(who, action, Some(case), AppError::CaseNotFound(case))
-                            .await
-                    }
-                }
+                self.owned_record(who, case, action).await
             }
         }
     }
 
-    /// The live case `case` if `by` may read it; a refusal is audited as `action`.
+    /// The live case `case` if `by` may read it (as the case page may); a refusal is audited
+    /// as `action`.
     async fn readable_case(
         &self,
         by: Custodian<'_>,
         case: CaseId,
         action: AuditAction,
     ) -> Result<CaseRecord> {
-        let stored = self.store.case(case).await?;
         match by {
-            Custodian::Operator => live(case, stored),
-            Custodian::User(who) => {
-                if let Err(error) = who.require(Permission::CaseRead) {
-                    return self.refused(who, action, Some(case), error).await;
+            Custodian::Operator => live(case, self.store.case(case).await?),
+            Custodian::User(who) => match self.readable_stored(who, case, action).await? {
+                StoredCase::Live(record) => Ok(*record),
+                StoredCase::Purged(_) => {
+                    self.refused(who, action, Some(case), AppError::CaseNotFound(case))
+                        .await
                 }
-                let visible = match crate::sharing::owner_of(stored.as_ref()) {
-                    Some(owner) => self.organisation_may_see_owned(who, case, owner).await?,
-                    None => false,
-                };
-                match stored {
-                    Some(StoredCase::Live(record)) if visible => Ok(*record),
-                    _ => {
-                        self.refused(who, action, Some(case), AppError::CaseNotFound(case))
-                            .await
-                    }
-                }
-            }
+            },
         }
     }
 

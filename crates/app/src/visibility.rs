@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use corridor_core::{AuditAction, AuditEvent, AuditOutcome, CaseId, CaseInput, Permission};
-use corridor_store::{CaseFilter, Page};
+use corridor_store::{CaseFilter, Page, StoredCase};
 
 use crate::accounts::Principal;
 use crate::sharing::owner_of;
@@ -122,32 +122,41 @@ impl Corridor {
 
     /// One case, opened, if `who` may read it.
     pub async fn case_for(&self, who: &Principal, id: CaseId) -> Result<CaseView> {
+        let stored = self.readable_stored(who, id, AuditAction::CaseRead).await?;
+        let case = self.open_stored(id, Some(stored))?;
+        self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(case)
+    }
+}
+
+impl Corridor {
+    /// The stored case `id` (live or purged) if `who` may read it: the permission, and their
+    /// organisation owns it or was given it. Otherwise the refusal is audited as `action` and
+    /// the case reported as not found.
+    pub(crate) async fn readable_stored(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        action: AuditAction,
+    ) -> Result<StoredCase> {
         if let Err(error) = who.require(Permission::CaseRead) {
-            return self
-                .refused(who, AuditAction::CaseRead, Some(id), error)
-                .await;
+            return self.refused(who, action, Some(id), error).await;
         }
-        // One read of the case serves both the ownership check and the page.
+        // One read of the case serves both the ownership check and the caller.
         let stored = self.store.case(id).await?;
         let visible = match owner_of(stored.as_ref()) {
             None => false,
             Some(owner) => self.organisation_may_see_owned(who, id, owner).await?,
         };
-        if !visible {
-            tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
-            return self
-                .refused(
-                    who,
-                    AuditAction::CaseRead,
-                    Some(id),
-                    AppError::CaseNotFound(id),
-                )
-                .await;
+        match stored {
+            Some(stored) if visible => Ok(stored),
+            _ => {
+                tracing::info!(user = %who.user, case = %id, "refused: not a case of this organisation");
+                self.refused(who, action, Some(id), AppError::CaseNotFound(id))
+                    .await
+            }
         }
-        let case = self.open_stored(id, stored)?;
-        self.audit(event(who, AuditAction::CaseRead, AuditOutcome::Allowed).with_case(id))
-            .await?;
-        Ok(case)
     }
 }
 
