@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::AppError;
 use corridor_core::{AuditAction, OrgId, OrgName, Permission, Role, UserId};
 
-use super::{app_error, form_pairs, not_found};
+use super::{app_error, form_field, form_pairs, not_found};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -79,13 +79,6 @@ async fn permitted_form(
         .await
         .map_err(Box::new)?;
     form_pairs(&state.t, headers, body)
-}
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map_or("", |(_, value)| value.as_str())
 }
 
 /// The page shows a refusal in words; the status says what kind it was.
@@ -180,10 +173,10 @@ pub async fn create_user(
         Ok(pairs) => pairs,
         Err(refused) => return *refused,
     };
-    let (username, role_typed) = (field(&pairs, "username"), field(&pairs, "role"));
+    let (username, role_typed) = (form_field(&pairs, "username"), form_field(&pairs, "role"));
     let outcome = match (
         role_typed.parse::<Role>(),
-        field(&pairs, "organisation").parse::<OrgId>(),
+        form_field(&pairs, "organisation").parse::<OrgId>(),
     ) {
         (Ok(role), Ok(organisation)) => state
             .corridor
@@ -192,7 +185,7 @@ pub async fn create_user(
                 organisation,
                 username,
                 role,
-                field(&pairs, "password"),
+                form_field(&pairs, "password"),
                 chrono::Utc::now(),
             )
             .await
@@ -250,11 +243,11 @@ pub async fn change_user(
     };
     let who = &signed_in.principal;
     let corridor = &state.corridor;
-    let outcome = match field(&pairs, "action") {
+    let outcome = match form_field(&pairs, "action") {
         "disable" => corridor.set_user_disabled(who, id, true).await,
         "enable" => corridor.set_user_disabled(who, id, false).await,
         "reset_totp" => corridor.reset_totp(who, id).await,
-        "role" => match field(&pairs, "role").parse::<Role>() {
+        "role" => match form_field(&pairs, "role").parse::<Role>() {
             Ok(role) => corridor.set_user_role(who, id, role).await,
             Err(_) => Err(AppError::Refused("choose one of the listed roles")),
         },
@@ -340,7 +333,7 @@ pub async fn create_organisation(
         Ok(pairs) => pairs,
         Err(refused) => return *refused,
     };
-    let typed = field(&pairs, "name");
+    let typed = form_field(&pairs, "name");
     let name = match OrgName::new(typed) {
         Ok(name) => name,
         Err(error) => {

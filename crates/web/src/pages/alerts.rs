@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::{AlertView, AppError};
 use corridor_core::{AlertId, AlertStatus, DecisionReason, Verdict};
 
-use super::{app_error, form_pairs, message, not_found, render_with};
+use super::{app_error, form_field, form_pairs, message, not_found, render_with};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -237,16 +237,9 @@ pub async fn decide(
         Ok(fields) => fields,
         Err(response) => return *response,
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    };
     let mut typed = Typed {
-        verdict: field("verdict"),
-        reason: field("reason"),
+        verdict: form_field(&fields, "verdict").to_owned(),
+        reason: form_field(&fields, "reason").to_owned(),
         ..Typed::default()
     };
     let verdict = typed.verdict.parse::<Verdict>();

@@ -12,7 +12,7 @@ use corridor_app::AppError;
 use corridor_core::{CaseDetails, CaseId};
 
 use super::case_form::{CaseForm, FieldErrors, FormView};
-use super::{app_error, form_pairs, message, not_found};
+use super::{app_error, form_field, form_pairs, message, not_found};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -193,11 +193,7 @@ pub async fn save_case(
         Ok(pairs) => pairs,
         Err(response) => return *response,
     };
-    let version_typed = pairs
-        .iter()
-        .find(|(key, _)| key == "version")
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default();
+    let version_typed = form_field(&pairs, "version").to_owned();
     let form = CaseForm::from_pairs(&pairs);
     let details = match form.parse(state.corridor.programs()) {
         Ok(details) => details,

@@ -14,7 +14,7 @@ use corridor_app::{AppError, Custodian};
 use corridor_core::{AuditAction, Check, DecisionReason, EvidenceId, Permission, ReviewStep};
 use futures_util::StreamExt as _;
 
-use super::{app_error, form_pairs, not_found, render_with};
+use super::{app_error, form_field, form_pairs, not_found, render_with};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -249,14 +249,8 @@ pub async fn review(
         Ok(fields) => fields,
         Err(response) => return *response,
     };
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
-    let step = value("step").parse::<ReviewStep>();
-    let reason = DecisionReason::new(value("reason"));
+    let step = form_field(&fields, "step").parse::<ReviewStep>();
+    let reason = DecisionReason::new(form_field(&fields, "reason"));
     let checks: Result<BTreeSet<Check>, _> = fields
         .iter()
         .filter(|(k, _)| k == "check")

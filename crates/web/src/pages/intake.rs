@@ -11,7 +11,7 @@ use corridor_core::OrgId;
 
 use super::case_form::{CaseForm, FieldErrors, FormView, messages};
 use super::edit::{CaseFormPage, respond};
-use super::{form_pairs, message};
+use super::{form_field, form_pairs, message};
 use crate::AppState;
 use crate::auth::{
     ClientAddr, FORM_COOKIE, cookie, form_csrf_matches, form_csrf_token, form_guard, with_cookie,
@@ -102,11 +102,7 @@ pub async fn submit_intake(
     let csrf = cookie(&headers, FORM_COOKIE)
         .map(form_csrf_token)
         .unwrap_or_default();
-    let organisation_typed = pairs
-        .iter()
-        .find(|(key, _)| key == "organisation")
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default();
+    let organisation_typed = form_field(&pairs, "organisation").to_owned();
     let mut form = CaseForm::from_pairs(&pairs);
     form.set("program", &intake_program(&state));
     let known = match state.corridor.organisations().await {

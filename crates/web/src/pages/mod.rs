@@ -158,6 +158,14 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
     }
 }
 
+/// The first value of field `name` in a form's fields; empty when the form has none.
+pub fn form_field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
 /// The fields of a urlencoded form body, in order. Anything else is refused: another content
 /// type with 415, a body that is not a form with 400 (the message never repeats the body).
 pub fn form_pairs(
