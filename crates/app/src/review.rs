@@ -474,9 +474,9 @@ impl Corridor {
 /// The lists loaded now, by machine name: only their alerts may lapse.
 fn loaded_lists(index: &ListIndex) -> BTreeSet<String> {
     index
-        .entries()
+        .sources()
         .iter()
-        .map(|entry| entry.source.as_str().to_owned())
+        .map(|source| source.as_str().to_owned())
         .collect()
 }
 

@@ -3,7 +3,7 @@
 //! name), each candidate scored by the matcher, then date of birth and nationality weighed as
 //! evidence for or against.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::lists::{EntityKind, ListEntry, ListSource};
 use crate::matcher::{NameComparison, NameKind, PreparedName, compare_prepared};
@@ -100,6 +100,8 @@ pub struct ListIndex {
     prepared: Vec<Vec<PreparedName>>,
     /// Token (and prefix key) -> (entry, name) postings.
     postings: HashMap<String, Vec<(u32, u16)>>,
+    /// The lists that have entries here.
+    sources: BTreeSet<ListSource>,
 }
 
 impl ListIndex {
@@ -110,6 +112,7 @@ impl ListIndex {
     /// Adds the entries of one list.
     pub fn extend(&mut self, entries: impl IntoIterator<Item = ListEntry>) {
         for entry in entries {
+            self.sources.insert(entry.source);
             let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
             let mut prepared = Vec::with_capacity(entry.names.len());
             for (n, name) in entry.names.iter().enumerate().take(usize::from(u16::MAX)) {
@@ -138,12 +141,18 @@ impl ListIndex {
             .collect();
         self.postings.clear();
         self.prepared.clear();
+        self.sources.clear();
         self.extend(kept);
         self.extend(entries);
     }
 
     pub fn entries(&self) -> &[ListEntry] {
         &self.entries
+    }
+
+    /// The lists that have entries in this index.
+    pub fn sources(&self) -> &BTreeSet<ListSource> {
+        &self.sources
     }
 
     /// How many names are indexed.
@@ -547,5 +556,22 @@ mod tests {
             0.6,
         );
         assert!(hits.is_empty());
+
+        // The lists present follow the updates: a list emptied by an update is gone.
+        index.extend([ListEntry::new(
+            ListSource::UnConsolidated,
+            "QDi.1",
+            EntityKind::Person,
+            "Someone",
+        )]);
+        assert_eq!(
+            index.sources().iter().copied().collect::<Vec<_>>(),
+            [ListSource::OfacSdn, ListSource::UnConsolidated]
+        );
+        index.replace(ListSource::OfacSdn, Vec::new());
+        assert_eq!(
+            index.sources().iter().copied().collect::<Vec<_>>(),
+            [ListSource::UnConsolidated]
+        );
     }
 }
