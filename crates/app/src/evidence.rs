@@ -20,12 +20,14 @@ use corridor_core::{
     EvidenceFacts, EvidenceId, EvidenceKind, FileFacts, FileName, OrgId, Permission, Review,
     ReviewStep, UserId, VerificationStatus, apply_review, metadata, sniff,
 };
-use corridor_crypto::{CaseKey, FieldAddress, Sealed};
+use corridor_crypto::{CaseKey, Sealed};
 use corridor_store::{CaseRecord, EvidenceRow, ReviewRow, StoredCase};
 use tokio::io::{AsyncRead, ReadBuf};
 
 use crate::accounts::Principal;
-use crate::sealing::case_key;
+use crate::sealing::{
+    case_key, open_evidence_facts, open_review_body, seal_evidence_facts, seal_review_body,
+};
 use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
@@ -135,7 +137,7 @@ impl Corridor {
             uploaded_by: by.user(),
             uploaded_at: Utc::now().trunc_subsecs(6),
             blob: blob.map(|b| b.to_string()),
-            facts: seal_facts(&key, id, &facts),
+            facts: seal_evidence_facts(&key, id, &facts),
         };
         if let Err(error) = self.store.insert_evidence(&row).await {
             if let Some(blob) = blob {
@@ -197,11 +199,7 @@ impl Corridor {
         let key = case_key(&self.root, &record)?;
         let item = view(&key, &row)?;
         let blob = blob_of(&row)?;
-        let reader = self
-            .blobs()?
-            .get(&key, blob)
-            .await
-            .map_err(AppError::Blob)?;
+        let reader = self.blobs()?.get(&key, blob).await?;
         self.custody(
             by,
             record.columns.organisation,
@@ -302,7 +300,7 @@ impl Corridor {
             uploaded_by: by.user(),
             uploaded_at: Utc::now().trunc_subsecs(6),
             blob: Some(receipt.id.to_string()),
-            facts: seal_facts(&key, copy, &facts),
+            facts: seal_evidence_facts(&key, copy, &facts),
             ..row.clone()
         };
         if let Err(error) = self.store.insert_evidence(&copy_row).await {
@@ -423,7 +421,7 @@ impl Corridor {
                     max: self.max_evidence_bytes,
                 });
             }
-            Err(error) => return Err(AppError::Blob(error)),
+            Err(error) => return Err(error.into()),
         };
         let head = &capture.head[..capture.head.len().min(SNIFF_HEAD)];
         let media_type = match sniff(head, &capture.tail, &upload.name) {
@@ -547,17 +545,6 @@ fn live(case: CaseId, stored: Option<StoredCase>) -> Result<CaseRecord> {
     }
 }
 
-fn facts_address(id: &str) -> FieldAddress<'_> {
-    FieldAddress::new("evidence_items", "facts", id)
-}
-
-fn seal_facts(key: &CaseKey, id: EvidenceId, facts: &EvidenceFacts) -> Sealed {
-    let json = corridor_crypto::Zeroizing::new(
-        serde_json::to_vec(facts).expect("evidence facts serialise to JSON"),
-    );
-    key.seal(facts_address(&id.to_string()), &json)
-}
-
 /// What an item's reader asks of its case.
 #[derive(Clone, Copy)]
 enum Access {
@@ -584,32 +571,16 @@ struct ReviewBody {
     reason: DecisionReason,
 }
 
-fn review_address(id: &str) -> FieldAddress<'_> {
-    FieldAddress::new("evidence_reviews", "body", id)
-}
-
 fn seal_review(key: &CaseKey, id: EvidenceId, review: &Review) -> Sealed {
     let body = ReviewBody {
         checks: review.checks.clone(),
         reason: review.reason.clone(),
     };
-    let json = corridor_crypto::Zeroizing::new(
-        serde_json::to_vec(&body).expect("a review serialises to JSON"),
-    );
-    key.seal(review_address(&id.to_string()), &json)
+    seal_review_body(key, id, &body)
 }
 
 fn open_review(key: &CaseKey, case: CaseId, row: &ReviewRow) -> Result<Review> {
-    let unreadable = |reason: &str| AppError::Unreadable {
-        case,
-        column: "evidence_reviews.body",
-        reason: reason.to_owned(),
-    };
-    let plain = key
-        .open(review_address(&row.evidence.to_string()), &row.body)
-        .map_err(|e| unreadable(&e.to_string()))?;
-    let body: ReviewBody = serde_json::from_slice(&plain)
-        .map_err(|_| unreadable("the opened value is not in the expected shape"))?;
+    let body: ReviewBody = open_review_body(key, case, row.evidence, &row.body)?;
     Ok(Review {
         by: row.reviewer,
         at: row.at,
@@ -620,17 +591,6 @@ fn open_review(key: &CaseKey, case: CaseId, row: &ReviewRow) -> Result<Review> {
 }
 
 fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
-    let id = row.id.to_string();
-    let unreadable = |reason: String| AppError::Unreadable {
-        case: row.case_id,
-        column: "evidence_items.facts",
-        reason,
-    };
-    let plain = key
-        .open(facts_address(&id), &row.facts)
-        .map_err(|e| unreadable(e.to_string()))?;
-    let facts: EvidenceFacts = serde_json::from_slice(&plain)
-        .map_err(|_| unreadable("the opened value is not in the expected shape".to_owned()))?;
     Ok(EvidenceView {
         id: row.id,
         case_id: row.case_id,
@@ -639,7 +599,7 @@ fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
         derived_from: row.derived_from,
         uploaded_by: row.uploaded_by,
         uploaded_at: row.uploaded_at,
-        facts,
+        facts: open_evidence_facts(key, row.case_id, row.id, &row.facts)?,
     })
 }
 

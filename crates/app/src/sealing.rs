@@ -2,8 +2,8 @@
 //! decides which fields are sealed and where each ciphertext is bound (its AEAD address).
 
 use corridor_core::{
-    AlertId, Case, CaseId, ChainHead, Claim, DecisionReason, NameSet, Person, PossibleMatch,
-    RussiaRisk, UsStatus, UserId,
+    AlertId, Case, CaseId, ChainHead, Claim, DecisionReason, EvidenceFacts, EvidenceId, NameSet,
+    Person, PossibleMatch, RussiaRisk, UsStatus, UserId,
 };
 use corridor_crypto::{CaseKey, FieldAddress, RootKey, Sealed, TotpSecret, WrappedKey, Zeroizing};
 use corridor_store::{CaseColumns, CaseRecord, ClaimRow, HearingRow, SealedCase};
@@ -194,6 +194,81 @@ fn open_case_field<T: DeserializeOwned>(
         .open(FieldAddress::new(CASES, column, &record), sealed)
         .map_err(|e| unreadable(id, column, e))?;
     from_json(id, column, &plain)
+}
+
+/// An evidence item's facts and its reviews' bodies are sealed under its case's key (which a
+/// case keeps for life), bound to the item: purging the case shreds them with its files.
+const EVIDENCE_FACTS: (&str, &str) = ("evidence_items", "facts");
+const REVIEW_BODY: (&str, &str) = ("evidence_reviews", "body");
+
+pub(crate) fn seal_evidence_facts(
+    key: &CaseKey,
+    item: EvidenceId,
+    facts: &EvidenceFacts,
+) -> Sealed {
+    seal_bound(key, EVIDENCE_FACTS, item, facts)
+}
+
+pub(crate) fn open_evidence_facts(
+    key: &CaseKey,
+    case: CaseId,
+    item: EvidenceId,
+    sealed: &Sealed,
+) -> Result<EvidenceFacts> {
+    open_bound(
+        key,
+        EVIDENCE_FACTS,
+        "evidence_items.facts",
+        case,
+        item,
+        sealed,
+    )
+}
+
+pub(crate) fn seal_review_body<T: Serialize>(key: &CaseKey, item: EvidenceId, body: &T) -> Sealed {
+    seal_bound(key, REVIEW_BODY, item, body)
+}
+
+pub(crate) fn open_review_body<T: DeserializeOwned>(
+    key: &CaseKey,
+    case: CaseId,
+    item: EvidenceId,
+    sealed: &Sealed,
+) -> Result<T> {
+    open_bound(
+        key,
+        REVIEW_BODY,
+        "evidence_reviews.body",
+        case,
+        item,
+        sealed,
+    )
+}
+
+fn seal_bound<T: Serialize + ?Sized>(
+    key: &CaseKey,
+    (table, column): (&str, &str),
+    item: EvidenceId,
+    value: &T,
+) -> Sealed {
+    key.seal(
+        FieldAddress::new(table, column, &item.to_string()),
+        &to_json(value),
+    )
+}
+
+fn open_bound<T: DeserializeOwned>(
+    key: &CaseKey,
+    (table, column): (&str, &str),
+    named: &'static str,
+    case: CaseId,
+    item: EvidenceId,
+    sealed: &Sealed,
+) -> Result<T> {
+    let plain = key
+        .open(FieldAddress::new(table, column, &item.to_string()), sealed)
+        .map_err(|e| unreadable(case, named, e))?;
+    from_json(case, named, &plain)
 }
 
 /// A screening alert's facts and reason are sealed under the root key, bound to the alert:
