@@ -123,6 +123,8 @@ pub enum AppError {
     EvidenceTooLarge { max: u64 },
     #[error("{0}")]
     Review(corridor_core::ReviewError),
+    #[error("{0}")]
+    Preview(#[from] crate::preview::PreviewError),
     #[error("no evidence store is configured")]
     NoBlobStore,
     #[error("evidence storage: {0}")]

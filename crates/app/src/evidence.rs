@@ -99,6 +99,11 @@ impl Corridor {
         self.blobs = Some(blobs);
     }
 
+    /// The largest file accepted, in bytes.
+    pub fn max_evidence_bytes(&self) -> u64 {
+        self.max_evidence_bytes
+    }
+
     /// The largest file accepted.
     pub fn set_max_evidence_bytes(&mut self, max: u64) {
         self.max_evidence_bytes = max;
@@ -193,22 +198,47 @@ impl Corridor {
         by: Custodian<'_>,
         id: EvidenceId,
     ) -> Result<(EvidenceView, BlobReader)> {
-        let (row, record) = self
-            .item_of_case(by, id, Access::Read, AuditAction::EvidenceDownloaded)
+        self.open_evidence_file(by, id, AuditAction::EvidenceDownloaded)
+            .await
+    }
+
+    /// An item's file for its case's readers, audited in its chain of custody as `action`.
+    pub(crate) async fn open_evidence_file(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+        action: AuditAction,
+    ) -> Result<(EvidenceView, BlobReader)> {
+        let (item, reader, organisation) = self.read_evidence_file(by, id, action).await?;
+        self.custody(by, organisation, item.case_id, id, action)
             .await?;
+        Ok((item, reader))
+    }
+
+    /// An item's file for its case's readers with no custody entry (a refusal is still
+    /// audited, as `action`): for what reads a file to tell something else than its content.
+    pub(crate) async fn open_evidence_file_unaudited(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+        action: AuditAction,
+    ) -> Result<(EvidenceView, BlobReader)> {
+        let (item, reader, _) = self.read_evidence_file(by, id, action).await?;
+        Ok((item, reader))
+    }
+
+    async fn read_evidence_file(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+        action: AuditAction,
+    ) -> Result<(EvidenceView, BlobReader, OrgId)> {
+        let (row, record) = self.item_of_case(by, id, Access::Read, action).await?;
         let key = case_key(&self.root, &record)?;
         let item = view(&key, &row)?;
         let blob = blob_of(&row)?;
         let reader = self.blobs()?.get(&key, blob).await?;
-        self.custody(
-            by,
-            record.columns.organisation,
-            row.case_id,
-            id,
-            AuditAction::EvidenceDownloaded,
-        )
-        .await?;
-        Ok((item, reader))
+        Ok((item, reader, record.columns.organisation))
     }
 
     /// One item as its page shows it: its facts, its verification steps (with their checks

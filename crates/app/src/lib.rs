@@ -18,9 +18,11 @@ mod evidence;
 mod index;
 mod intake;
 mod login;
+mod preview;
 pub mod programs;
 mod referrals;
 mod review;
+pub mod sample_pdf;
 mod screening;
 mod sealing;
 mod sessions;
@@ -50,6 +52,7 @@ pub use evidence::{
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
+pub use preview::{MAX_PREVIEW_PAGES, MAX_PREVIEW_PDF_BYTES, Preview, PreviewError, RenderedPage};
 pub use review::{AlertView, CaseScreening, ScreeningSummary};
 pub use screening::ListedMatch;
 

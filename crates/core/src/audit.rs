@@ -91,6 +91,8 @@ string_enum! {
         EvidenceUploaded => "evidence_uploaded", "Evidence uploaded",
         EvidenceViewed => "evidence_viewed", "Evidence viewed",
         EvidenceDownloaded => "evidence_downloaded", "Evidence downloaded",
+        /// The item's file was shown on its page (an image, or a PDF's pages rendered).
+        EvidencePreviewed => "evidence_previewed", "Evidence previewed",
         /// A copy was made from the item (stripped of metadata for sharing, an excerpt).
         EvidenceDerived => "evidence_derived", "Evidence copy derived",
         /// The item left Corridor in a dossier or an export.

@@ -17,6 +17,7 @@ use crate::claim::EvidenceLink;
 use crate::date::PartialDate;
 use crate::evidence_file::{FileName, MediaType};
 use crate::ids::UserId;
+use crate::input::{InputError, parse_json};
 use crate::screening::DecisionReason;
 use crate::text::Text;
 
@@ -227,7 +228,32 @@ pub struct EvidenceDetails {
     supplied_by: Option<Text<200, false>>,
 }
 
+/// The fields of [`EvidenceDetails`] by name, as a form or a command line gives them.
+pub const DETAIL_FIELDS: [&str; 6] = [
+    "activity",
+    "date",
+    "place",
+    "source_url",
+    "archived_url",
+    "supplied_by",
+];
+
 impl EvidenceDetails {
+    /// Details from named text fields (see [`DETAIL_FIELDS`]), as typed: a blank field is
+    /// absent. The error names the first field refused, an unknown name included, and never
+    /// repeats what was typed.
+    pub fn from_fields<'a>(
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, InputError> {
+        let mut document = serde_json::Map::new();
+        for (name, value) in fields {
+            if !value.trim().is_empty() {
+                document.insert(name.to_owned(), value.into());
+            }
+        }
+        parse_json(&serde_json::Value::Object(document).to_string())
+    }
+
     pub fn activity(&self) -> Option<&str> {
         self.activity.as_ref().map(|t| t.0.as_str())
     }
@@ -409,6 +435,46 @@ mod tests {
             step,
             checks: checks.iter().copied().collect(),
             reason: DecisionReason::new("checked against the court's register").expect("reason"),
+        }
+    }
+
+    #[test]
+    fn details_come_from_named_fields_and_blank_ones_are_absent() {
+        let details = EvidenceDetails::from_fields([
+            ("activity", "  Anti-war picket at the consulate "),
+            ("date", "2022-03"),
+            ("place", ""),
+            ("source_url", "https://example.org/post/1"),
+            ("archived_url", "   "),
+            ("supplied_by", "The person"),
+        ])
+        .expect("valid details");
+        assert_eq!(details.activity(), Some("Anti-war picket at the consulate"));
+        assert_eq!(
+            details.date().map(|d| d.to_string()).as_deref(),
+            Some("2022-03")
+        );
+        assert_eq!(details.place(), None);
+        assert_eq!(details.archived_url(), None);
+        assert_eq!(details.supplied_by(), Some("The person"));
+        assert_eq!(
+            EvidenceDetails::from_fields([]),
+            Ok(EvidenceDetails::default())
+        );
+    }
+
+    #[test]
+    fn refused_details_name_their_field_and_never_repeat_it() {
+        for (field, value) in [
+            ("date", "2022-13-40"),
+            ("source_url", "javascript:alert(1)-CANARY"),
+            ("place", "CANARY-\u{0}"),
+            ("activity", &"x".repeat(2_001)),
+            ("colour", "CANARY"),
+        ] {
+            let error = EvidenceDetails::from_fields([(field, value)]).expect_err(field);
+            assert_eq!(error.field, field, "{error}");
+            assert!(!error.to_string().contains("CANARY"), "{error}");
         }
     }
 

@@ -52,9 +52,9 @@ pub use date::{DateError, PartialDate, Precision, parse_full_date};
 pub use details::CaseDetails;
 pub use enums::UnknownValue;
 pub use evidence::{
-    Check, EvidenceDetails, EvidenceFacts, EvidenceKind, EvidenceStrength, FileFacts, ItemStanding,
-    Review, ReviewError, ReviewStep, StrengthLevel, VerificationStatus, apply_review,
-    evidence_strength,
+    Check, DETAIL_FIELDS, EvidenceDetails, EvidenceFacts, EvidenceKind, EvidenceStrength,
+    FileFacts, ItemStanding, Review, ReviewError, ReviewStep, StrengthLevel, VerificationStatus,
+    apply_review, evidence_strength,
 };
 pub use evidence_file::{FileName, FileNameError, FileTypeError, MediaType, sniff};
 pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, IdError, OrgId, UserId};

@@ -166,20 +166,19 @@ fn details(
     url: Option<String>,
     supplied_by: Option<String>,
 ) -> Result<EvidenceDetails, Failure> {
-    let mut fields = serde_json::Map::new();
-    for (field, value) in [
+    let fields = [
         ("activity", activity),
         ("date", date),
         ("place", place),
         ("source_url", url),
         ("supplied_by", supplied_by),
-    ] {
-        if let Some(value) = value {
-            fields.insert(field.to_owned(), value.into());
-        }
-    }
-    corridor_core::parse_json(&serde_json::Value::Object(fields).to_string())
-        .map_err(|e| Failure::usage(format!("{e}; nothing was stored")))
+    ];
+    EvidenceDetails::from_fields(
+        fields
+            .iter()
+            .filter_map(|(name, value)| Some((*name, value.as_deref()?))),
+    )
+    .map_err(|e| Failure::usage(format!("{e}; nothing was stored")))
 }
 
 fn kind_of(kind: EvidenceKindArg) -> EvidenceKind {

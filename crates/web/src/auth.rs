@@ -7,7 +7,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::multipart::{Field, Multipart};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -226,22 +227,10 @@ pub async fn require_session(
         csrf: csrf_token(&token),
         session_token: token,
     };
-    let request = if request.method() == Method::POST {
+    let request = if request.method() == Method::POST && !checked_by_its_handler(&request) {
         match check_csrf(request, &signed_in.csrf).await {
             Ok(request) => request,
-            Err(status) => {
-                let denied = corridor_core::AuditEvent::new(
-                    now,
-                    corridor_core::Actor::User(signed_in.principal.user),
-                    corridor_core::AuditAction::AccessDenied,
-                    corridor_core::AuditOutcome::Denied,
-                )
-                .with_organisation(signed_in.principal.organisation);
-                if let Err(error) = state.corridor.audit(denied).await {
-                    tracing::error!(%error, "could not audit a refused form");
-                }
-                return message(t, status, "error.csrf", "error.csrf_text", "");
-            }
+            Err(status) => return refuse_forgery(&state, &signed_in, status).await,
         }
     } else {
         request
@@ -249,6 +238,68 @@ pub async fn require_session(
     let mut request = request;
     request.extensions_mut().insert(signed_in);
     next.run(request).await
+}
+
+/// Refuses a form whose CSRF token is missing or wrong, and audits the refusal.
+pub async fn refuse_forgery(
+    state: &AppState,
+    signed_in: &SignedIn,
+    status: StatusCode,
+) -> Response {
+    let denied = corridor_core::AuditEvent::new(
+        chrono::Utc::now(),
+        corridor_core::Actor::User(signed_in.principal.user),
+        corridor_core::AuditAction::AccessDenied,
+        corridor_core::AuditOutcome::Denied,
+    )
+    .with_organisation(signed_in.principal.organisation);
+    if let Err(error) = state.corridor.audit(denied).await {
+        tracing::error!(%error, "could not audit a refused form");
+    }
+    message(&state.t, status, "error.csrf", "error.csrf_text", "")
+}
+
+/// Whether a POST's CSRF token is checked by its handler rather than here: a multipart
+/// upload to the one route that takes files, whose body is streamed to storage and must not
+/// be buffered here. That handler reads the token first ([`multipart_csrf_matches`]); any
+/// other multipart POST is checked here, and refused as it is not a urlencoded form.
+fn checked_by_its_handler(request: &Request) -> bool {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("multipart/form-data"));
+    multipart
+        && request
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|path| path.as_str() == crate::pages::upload::ROUTE)
+}
+
+/// Whether a multipart form's first field is the session's CSRF token.
+pub async fn multipart_csrf_matches(multipart: &mut Multipart, expected: &str) -> bool {
+    let Ok(Some(field)) = multipart.next_field().await else {
+        return false;
+    };
+    if field.name() != Some(CSRF_FIELD) {
+        return false;
+    }
+    read_text_field(field, 256)
+        .await
+        .is_some_and(|presented| bool::from(presented.as_bytes().ct_eq(expected.as_bytes())))
+}
+
+/// A multipart text field's value, if it is UTF-8 of at most `max` bytes (read no further).
+pub async fn read_text_field(mut field: Field<'_>, max: usize) -> Option<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.ok()? {
+        if bytes.len() + chunk.len() > max {
+            return None;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// Reads the form body, checks its CSRF field, and puts the body back for the handler.

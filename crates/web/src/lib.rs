@@ -31,7 +31,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Largest request body accepted, in bytes: forms are small; larger bodies are refused (413).
+/// Largest request body accepted, in bytes, but for evidence uploads: forms are small; larger
+/// bodies are refused (413).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every handler can reach: the unsealed application and the translator.
@@ -62,6 +63,11 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         t: Arc::new(i18n::Translator::english()),
         secure_cookies: options.secure_cookies,
     };
+    // An upload may carry the largest file accepted and its form around it; every other
+    // body is small.
+    let upload_limit = usize::try_from(state.corridor.max_evidence_bytes())
+        .unwrap_or(usize::MAX)
+        .saturating_add(MAX_BODY_BYTES);
     let signed_in = Router::new()
         .route("/", get(pages::dashboard::dashboard))
         .route("/cases", get(pages::list::case_list))
@@ -82,7 +88,17 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/withdraw-referral",
             post(pages::case::withdraw_referral),
         )
+        .route(
+            pages::upload::ROUTE,
+            get(pages::upload::form)
+                .post(pages::upload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/evidence/{evidence}", get(pages::evidence::item))
+        .route(
+            "/evidence/{evidence}/preview/{page}",
+            get(pages::evidence::preview),
+        )
         .route("/evidence/{evidence}/file", get(pages::evidence::file))
         .route("/evidence/{evidence}/review", post(pages::evidence::review))
         .route("/screening/alerts", get(pages::alerts::queue))

@@ -7,14 +7,17 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use corridor_app::{AppError, Custodian};
-use corridor_core::{AuditAction, Check, DecisionReason, EvidenceId, Permission, ReviewStep};
+use corridor_app::{AppError, Custodian, Preview, PreviewError};
+use corridor_blobs::BlobReader;
+use corridor_core::{
+    AuditAction, Check, DecisionReason, EvidenceId, MediaType, Permission, ReviewStep,
+};
 use futures_util::StreamExt as _;
 
-use super::{app_error, form_field, form_pairs, not_found, render_with};
+use super::{app_error, form_field, form_pairs, message, not_found, render_with};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -46,21 +49,72 @@ pub async fn file(
         .as_ref()
         .and_then(|f| f.media_type.extensions().first().copied())
         .unwrap_or("bin");
-    // A chunk that fails to authenticate ends the download with an error, so a tampered
-    // file never arrives whole.
-    let body = Body::from_stream(
+    let disposition = format!("attachment; filename=\"evidence-{id}.{extension}\"");
+    sealed_file_response(blob_body(reader), "application/octet-stream", &disposition)
+}
+
+/// `GET /evidence/{evidence}/preview/{page}`: an image item's file under its sniffed raster
+/// type, or a page of a PDF rendered on the server as a PNG; shown inline on the item's page,
+/// in a sandbox, for the case's readers.
+pub async fn preview(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((id, page)): Path<(String, String)>,
+) -> Response {
+    let t = &state.t;
+    let (Ok(id), Ok(page)) = (id.parse::<EvidenceId>(), page.parse::<u32>()) else {
+        return not_found(State(state.clone())).await;
+    };
+    let preview = state
+        .corridor
+        .evidence_preview(Custodian::User(&signed_in.principal), id, page)
+        .await;
+    let disposition = |extension: &str| format!("inline; filename=\"evidence-{id}.{extension}\"");
+    match preview {
+        Ok(Preview::Image { media_type, reader }) => {
+            let extension = media_type.extensions().first().copied().unwrap_or("bin");
+            sealed_file_response(
+                blob_body(reader),
+                media_type.as_str(),
+                &disposition(extension),
+            )
+        }
+        Ok(Preview::Page(rendered)) => {
+            sealed_file_response(Body::from(rendered.png), "image/png", &disposition("png"))
+        }
+        Err(
+            AppError::EvidenceHasNoFile(_)
+            | AppError::Preview(PreviewError::NotPreviewable | PreviewError::NoSuchPage { .. }),
+        ) => not_found(State(state.clone())).await,
+        Err(AppError::Preview(_)) => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "evidence.no_preview",
+            "evidence.no_preview",
+            "",
+        ),
+        Err(error) => app_error(t, error),
+    }
+}
+
+/// A sealed file's bytes as the browser gets them: opened chunk by chunk, and a chunk that
+/// fails to authenticate ends the body with an error, so a tampered file never arrives whole.
+fn blob_body(reader: BlobReader) -> Body {
+    Body::from_stream(
         reader
             .into_stream()
             .map(|chunk| chunk.map(|bytes| Bytes::copy_from_slice(&bytes))),
-    );
-    let disposition = format!("attachment; filename=\"evidence-{id}.{extension}\"");
+    )
+}
+
+/// A file's response: its type as Corridor established it, never sniffed by the browser
+/// (`nosniff` is on every response), in a sandbox with no right to run or load anything, and
+/// not cached.
+fn sealed_file_response(body: Body, content_type: &'static str, disposition: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(
@@ -69,6 +123,14 @@ pub async fn file(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// How the item's page shows its file, if it can.
+struct PreviewView {
+    src: String,
+    caption: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 /// One line of an item's page: a label and a value.
@@ -93,6 +155,9 @@ struct ItemPage<'a> {
     review_steps: Option<Vec<(&'static str, &'a str)>>,
     checks: Vec<(&'static str, &'static str)>,
     notice: Option<String>,
+    preview: Option<PreviewView>,
+    /// Why the file has no preview, when it is of a type that has one.
+    no_preview: Option<String>,
 }
 
 /// `GET /evidence/{evidence}`: the item, its verification and its chain of custody.
@@ -100,11 +165,17 @@ pub async fn item(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let Ok(id) = id.parse::<EvidenceId>() else {
         return not_found(State(state.clone())).await;
     };
-    show(&state, &signed_in, id, StatusCode::OK, None).await
+    // `?page=N` chooses the PDF page previewed; anything else shows the first.
+    let page = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "page")
+        .and_then(|(_, value)| value.parse::<u32>().ok())
+        .unwrap_or(1);
+    show(&state, &signed_in, id, StatusCode::OK, None, page).await
 }
 
 async fn show(
@@ -113,6 +184,7 @@ async fn show(
     id: EvidenceId,
     status: StatusCode,
     notice: Option<String>,
+    page: u32,
 ) -> Response {
     let t = &state.t;
     let who = &signed_in.principal;
@@ -185,6 +257,45 @@ async fn show(
             )
         })
         .collect();
+    let (preview, no_preview) = match item.facts.file.as_ref().map(|f| f.media_type) {
+        Some(media_type) if media_type.is_image() => (
+            Some(PreviewView {
+                src: format!("/evidence/{id}/preview/1"),
+                caption: None,
+                previous: None,
+                next: None,
+            }),
+            None,
+        ),
+        Some(MediaType::Pdf) => {
+            match state
+                .corridor
+                .evidence_preview_pages(Custodian::User(who), id)
+                .await
+            {
+                Ok(pages) => {
+                    let shown = page.clamp(1, pages);
+                    let link = |p: u32| format!("/evidence/{id}?page={p}#preview");
+                    (
+                        Some(PreviewView {
+                            src: format!("/evidence/{id}/preview/{shown}"),
+                            caption: Some(
+                                t.get("evidence.page_of")
+                                    .replace("{page}", &shown.to_string())
+                                    .replace("{pages}", &pages.to_string()),
+                            ),
+                            previous: (shown > 1).then(|| link(shown - 1)),
+                            next: (shown < pages).then(|| link(shown + 1)),
+                        }),
+                        None,
+                    )
+                }
+                Err(AppError::Preview(why)) => (None, Some(why.to_string())),
+                Err(error) => return app_error(t, error),
+            }
+        }
+        _ => (None, None),
+    };
     let may_review = who.may(Permission::EvidenceVerify);
     render_with(
         t,
@@ -214,6 +325,8 @@ async fn show(
                 .map(|c| (c.as_str(), c.label()))
                 .collect(),
             notice,
+            preview,
+            no_preview,
         },
     )
 }
@@ -264,6 +377,7 @@ pub async fn review(
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(notice),
+            1,
         )
         .await;
     };
@@ -281,12 +395,21 @@ pub async fn review(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(notice),
+                1,
             )
             .await
         }
         Err(AppError::EvidenceChanged(_)) => {
             let notice = t.get("evidence.changed").to_owned();
-            show(&state, &signed_in, id, StatusCode::CONFLICT, Some(notice)).await
+            show(
+                &state,
+                &signed_in,
+                id,
+                StatusCode::CONFLICT,
+                Some(notice),
+                1,
+            )
+            .await
         }
         Err(error) => app_error(t, error),
     }

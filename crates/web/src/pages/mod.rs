@@ -15,6 +15,7 @@ pub mod intake;
 pub mod list;
 pub mod login;
 pub mod referrals;
+pub mod upload;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
