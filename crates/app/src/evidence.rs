@@ -162,6 +162,14 @@ impl Corridor {
         Ok(id)
     }
 
+    /// Whether `who` may add evidence to `case` (the case is live and theirs to edit), asked
+    /// before an upload is read; a refusal is audited as an upload refused.
+    pub async fn may_add_evidence(&self, who: &Principal, case: CaseId) -> Result<()> {
+        self.writable_case(Custodian::User(who), case, AuditAction::EvidenceUploaded)
+            .await
+            .map(|_| ())
+    }
+
     /// The items of a case `by` may read (a user: `case_read`, and the case visible to their
     /// organisation), oldest first. Audited as a view of each item.
     pub async fn evidence_of_case(
@@ -215,19 +223,10 @@ impl Corridor {
         Ok((item, reader))
     }
 
-    /// An item's file for its case's readers with no custody entry (a refusal is still
-    /// audited, as `action`): for what reads a file to tell something else than its content.
-    pub(crate) async fn open_evidence_file_unaudited(
-        &self,
-        by: Custodian<'_>,
-        id: EvidenceId,
-        action: AuditAction,
-    ) -> Result<(EvidenceView, BlobReader)> {
-        let (item, reader, _) = self.read_evidence_file(by, id, action).await?;
-        Ok((item, reader))
-    }
-
-    async fn read_evidence_file(
+    /// An item's file for its case's readers, and the case's organisation, with no custody
+    /// entry yet (a refusal is audited, as `action`): the caller records the custody entry
+    /// once the file has served its purpose.
+    pub(crate) async fn read_evidence_file(
         &self,
         by: Custodian<'_>,
         id: EvidenceId,
@@ -546,7 +545,7 @@ impl Corridor {
     }
 
     /// An entry of the item's chain of custody.
-    async fn custody(
+    pub(crate) async fn custody(
         &self,
         by: Custodian<'_>,
         organisation: OrgId,

@@ -79,11 +79,10 @@ impl Corridor {
         id: EvidenceId,
         page: u32,
     ) -> Result<Preview> {
-        let (item, reader) = self
-            .open_evidence_file(by, id, AuditAction::EvidencePreviewed)
-            .await?;
+        let action = AuditAction::EvidencePreviewed;
+        let (item, reader, organisation) = self.read_evidence_file(by, id, action).await?;
         let media_type = item.facts.file.as_ref().map(|f| f.media_type);
-        match media_type {
+        let preview = match media_type {
             Some(media_type) if media_type.is_image() => {
                 if page != 1 {
                     return Err(AppError::Preview(PreviewError::NoSuchPage {
@@ -91,23 +90,27 @@ impl Corridor {
                         pages: 1,
                     }));
                 }
-                Ok(Preview::Image { media_type, reader })
+                Preview::Image { media_type, reader }
             }
             Some(MediaType::Pdf) => {
                 let document = read_pdf(reader).await?;
                 let rendered = render_off_thread(move || render_page(&document, page)).await?;
-                Ok(Preview::Page(rendered))
+                Preview::Page(rendered)
             }
-            _ => Err(AppError::Preview(PreviewError::NotPreviewable)),
-        }
+            _ => return Err(AppError::Preview(PreviewError::NotPreviewable)),
+        };
+        // Only what is shown is in the chain of custody, not a page asked for in vain.
+        self.custody(by, organisation, item.case_id, id, action)
+            .await?;
+        Ok(preview)
     }
 
     /// How many pages of an item's PDF a preview offers (at most [`MAX_PREVIEW_PAGES`]), for
     /// the item's page to lay them out. Not audited of itself: it tells a number, not
     /// content, and the page that asks is audited as a view.
     pub async fn evidence_preview_pages(&self, by: Custodian<'_>, id: EvidenceId) -> Result<u32> {
-        let (item, reader) = self
-            .open_evidence_file_unaudited(by, id, AuditAction::EvidenceViewed)
+        let (item, reader, _) = self
+            .read_evidence_file(by, id, AuditAction::EvidenceViewed)
             .await?;
         match item.facts.file.as_ref().map(|f| f.media_type) {
             Some(media_type) if media_type.is_image() => Ok(1),

@@ -89,7 +89,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             post(pages::case::withdraw_referral),
         )
         .route(
-            pages::upload::ROUTE,
+            "/cases/{id}/evidence",
             get(pages::upload::form)
                 .post(pages::upload::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),

@@ -9,9 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::{AppError, Custodian, EvidenceUpload};
-use corridor_core::{
-    AuditAction, CaseId, DETAIL_FIELDS, EvidenceDetails, EvidenceKind, FileName, Permission,
-};
+use corridor_core::{CaseId, DETAIL_FIELDS, EvidenceDetails, EvidenceKind, FileName};
 use futures_util::TryStreamExt as _;
 use tokio_util::io::StreamReader;
 
@@ -60,11 +58,7 @@ pub async fn form(
     };
     if let Err(error) = state
         .corridor
-        .permit(
-            &signed_in.principal,
-            Permission::CaseEdit,
-            AuditAction::EvidenceUploaded,
-        )
+        .may_add_evidence(&signed_in.principal, case)
         .await
     {
         return app_error(&state.t, error);
@@ -138,6 +132,14 @@ pub async fn upload(
     let Ok(case) = id.parse::<CaseId>() else {
         return not_found(State(state.clone())).await;
     };
+    // The right and the case first, so that a refused user's body is never read.
+    if let Err(error) = state
+        .corridor
+        .may_add_evidence(&signed_in.principal, case)
+        .await
+    {
+        return app_error(t, error);
+    }
     let Ok(mut multipart) = multipart else {
         return message(
             t,

@@ -14,4 +14,5 @@ mod pages;
 mod referrals;
 mod site;
 mod support;
+mod upload;
 mod webdriver;

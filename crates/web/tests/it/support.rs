@@ -29,6 +29,11 @@ pub const PASSWORD: &str = "a long enough test password";
 
 impl App {
     pub async fn new() -> App {
+        App::new_with(|_| {}).await
+    }
+
+    /// An app whose `Corridor` is configured further before it is shared.
+    pub async fn new_with(configure: impl FnOnce(&mut Corridor)) -> App {
         let dir = tempfile::tempdir().expect("dir");
         let store = Arc::new(
             SqliteStore::open(&dir.path().join("corridor.db"))
@@ -45,6 +50,7 @@ impl App {
         .await
         .expect("init");
         corridor.use_blob_store(corridor_blobs::BlobStore::local(dir.path()).expect("blobs"));
+        configure(&mut corridor);
         let now = chrono::Utc::now();
         let admin = corridor
             .create_first_admin(organisation.id, "admin", PASSWORD, now)
@@ -145,14 +151,37 @@ impl App {
         form: Option<&str>,
         cookie: Option<&str>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body = form.map(|form| {
+            (
+                "application/x-www-form-urlencoded".to_owned(),
+                Body::from(form.to_owned()),
+            )
+        });
+        let (status, headers, body) = self.send(method, uri, body, cookie).await;
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// A signed-in GET whose body is bytes (a file, an image).
+    pub async fn get_bytes(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.send("GET", uri, None, Some(&self.cookie)).await
+    }
+
+    /// A request with a body of any type (`(content type, body)`).
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<(String, Body)>,
+        cookie: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let mut request = Request::builder().method(method).uri(uri);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        let body = match form {
-            Some(form) => {
-                request = request.header("content-type", "application/x-www-form-urlencoded");
-                Body::from(form.to_owned())
+        let body = match body {
+            Some((content_type, body)) => {
+                request = request.header("content-type", content_type);
+                body
             }
             None => Body::empty(),
         };
@@ -168,7 +197,7 @@ impl App {
             .await
             .expect("body")
             .to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
+        (status, headers, body.to_vec())
     }
 
     /// A case that must be live, opened.
