@@ -328,13 +328,21 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// A refused upload: the field named, the text fields, the file, and the status.
+type BadUpload<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Option<(&'a str, Vec<u8>)>,
+    StatusCode,
+);
+
 #[tokio::test]
 async fn every_bad_upload_is_refused_naming_its_field_and_keeps_nothing() {
     let app = App::new_with(|corridor| corridor.set_max_evidence_bytes(4 * 1024)).await;
     let case = app.add(|_| {}).await;
     let csrf = app.csrf.clone();
     let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00CANARY-ARCHIVE".to_vec();
-    let cases: Vec<(&str, Vec<(&str, &str)>, Option<(&str, Vec<u8>)>, StatusCode)> = vec![
+    let cases: Vec<BadUpload> = vec![
         (
             "kind",
             vec![("kind", "rumour")],
