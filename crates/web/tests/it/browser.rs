@@ -370,3 +370,139 @@ fn a_caseworker_edits_a_case() {
         "the rest of the case is kept"
     );
 }
+
+/// Whether the page's preview image has loaded, and its width.
+fn preview_width(browser: &Browser) -> u64 {
+    browser.wait_until("the preview to load", || {
+        browser
+            .execute(
+                "const i = document.querySelector('img[data-preview]');
+                 return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null",
+                vec![],
+            )
+            .as_u64()
+    })
+}
+
+#[test]
+fn evidence_is_uploaded_previewed_verified_and_disputed() {
+    let site = Site::new();
+    site.user("casey", Role::Caseworker, site.home);
+    site.user("vera", Role::Verifier, site.home);
+    let id = site.add_case(site.home, |_| {});
+    let pdf = site.file(
+        "ruling.pdf",
+        &corridor_app::sample_pdf::sample_pdf(&["Ruling, page one", "Page two"]),
+    );
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "casey");
+    browser.goto(&site.url(&format!("/cases/{id}")));
+    browser
+        .wait_for(&format!("a[href='/cases/{id}/evidence']"))
+        .click();
+    browser.wait_for_heading("Add evidence");
+    check_page(&browser, "evidence-upload");
+
+    // A refused field comes back named, with the typing kept; the file is chosen again.
+    let action = format!("/cases/{id}/evidence");
+    fill(&browser, "kind", "court_document");
+    fill(
+        &browser,
+        "activity",
+        "Sentenced in absentia for anti-war posts",
+    );
+    fill(&browser, "date", "2023-14");
+    browser
+        .wait_for("input[name='file']")
+        .send_keys(pdf.to_str().expect("path"));
+    submit(&browser, &action);
+    let notice = browser.wait_for("p[role='alert'][data-field='date']");
+    assert!(notice.text().contains("date"), "{}", notice.text());
+    assert!(
+        browser
+            .source()
+            .contains("Sentenced in absentia for anti-war posts")
+    );
+    fill(&browser, "date", "2023-05");
+    browser
+        .wait_for("input[name='file']")
+        .send_keys(pdf.to_str().expect("path"));
+    submit(&browser, &action);
+    browser.wait_for_heading("Court or police document");
+    let item = browser.path();
+    assert!(item.starts_with("/evidence/"), "{item}");
+
+    // The PDF's pages arrive as images rendered on the server, one at a time.
+    let width = preview_width(&browser);
+    assert!(width > 100, "a rendered page, {width} pixels wide");
+    assert!(browser.source().contains("Page 1 of 2"));
+    check_page(&browser, "evidence-preview");
+    let next = browser.wait_for("a[rel='next']");
+    browser.click_and_wait(&next, "html");
+    browser.wait_for_heading("Court or police document");
+    preview_width(&browser);
+    assert!(browser.source().contains("Page 2 of 2"));
+    assert!(
+        browser.find("input[name='step']").is_none(),
+        "the uploader has no verification form"
+    );
+
+    // Someone else verifies it, then disputes it; the chain shows each step.
+    let verifier = Browser::start().expect("a second browser");
+    site.sign_in(&verifier, "vera");
+    verifier.goto(&site.url(&item));
+    verifier.wait_for_heading("Court or police document");
+    let take = |step: &str, checks: &[&str], reason: &str| {
+        verifier
+            .wait_for(&format!("input[name='step'][value='{step}']"))
+            .click();
+        for check in checks {
+            verifier
+                .wait_for(&format!("input[name='check'][value='{check}']"))
+                .click();
+        }
+        fill(&verifier, "reason", reason);
+        submit(&verifier, &format!("{item}/review"));
+        verifier.wait_for_heading("Court or police document");
+    };
+    take("start_review", &[], "Taking it");
+    assert!(
+        verifier
+            .wait_for("[data-status]")
+            .text()
+            .contains("In review")
+    );
+    let checklist: Vec<String> = verifier
+        .find_all("input[name='check']")
+        .iter()
+        .filter_map(|c| c.attribute("value"))
+        .collect();
+    let checklist: Vec<&str> = checklist.iter().map(String::as_str).collect();
+    take("verify", &checklist, "Matches the court's public register");
+    assert!(
+        verifier
+            .wait_for("[data-status]")
+            .text()
+            .contains("Verified")
+    );
+    take("dispute", &[], "The date contradicts the hearing record");
+    assert!(
+        verifier
+            .wait_for("[data-status]")
+            .text()
+            .contains("Disputed")
+    );
+    let page = verifier.source();
+    for entry in [
+        "Evidence uploaded",
+        "Evidence previewed",
+        "Evidence verified",
+        "Evidence disputed",
+        "The date contradicts the hearing record",
+    ] {
+        assert!(page.contains(entry), "{entry} on the item's page");
+    }
+    check_page(&verifier, "evidence-disputed");
+}

@@ -51,7 +51,7 @@ impl Site {
             let store = SqliteStore::open(&dir.path().join("corridor.db"))
                 .await
                 .expect("open");
-            let (corridor, home) = Corridor::initialise(
+            let (mut corridor, home) = Corridor::initialise(
                 Arc::new(store),
                 b"browser tests",
                 KdfParams::INSECURE_FAST_FOR_TESTS,
@@ -60,6 +60,9 @@ impl Site {
             )
             .await
             .expect("init");
+            corridor.use_blob_store(
+                corridor_blobs::BlobStore::local(&dir.path().join("evidence")).expect("blobs"),
+            );
             corridor
                 .create_first_admin(home.id, "admin", PASSWORD, chrono::Utc::now())
                 .await
@@ -88,6 +91,13 @@ impl Site {
     /// Runs a use case (seeding, checking) on the server's runtime.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
+    }
+
+    /// A file in the site's directory, for a browser to upload.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = self._dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
     }
 
     /// The full address of `path`.
