@@ -3,7 +3,9 @@
 //! change it. Both writes are audited, and so is every refusal.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use corridor_core::{AuditAction, AuditOutcome, Case, CaseDetails, CaseId, Permission};
+use corridor_core::{
+    AuditAction, AuditOutcome, Case, CaseDetails, CaseId, Claim, InputError, Permission,
+};
 use corridor_store::{CaseRecord, StoredCase};
 
 use crate::accounts::Principal;
@@ -45,6 +47,53 @@ impl Corridor {
         self.index_names(id, case.person.names.iter().map(|n| n.text()));
         tracing::info!(case = %id, "case updated");
         self.screen_case(id, case.organisation, &case.person).await;
+        self.audit(event(who, AuditAction::CaseUpdated, AuditOutcome::Allowed).with_case(id))
+            .await?;
+        Ok(now)
+    }
+
+    /// Adds a claim to a case of `who`'s organisation (needs `case_edit`); the case's other
+    /// fields stay as they are (a write in between fails it rather than being undone). Every `evidence:<id>` it cites must be an item of this case: a citation
+    /// is checked when it is made (the error names `evidence[i]`), and a claim citing an item
+    /// that is not there is refused with nothing written. Returns the new version.
+    pub async fn add_claim_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        claim: Claim,
+    ) -> Result<DateTime<Utc>> {
+        if let Err(error) = who.require(Permission::CaseEdit) {
+            return self
+                .refused(who, AuditAction::CaseUpdated, Some(id), error)
+                .await;
+        }
+        let record = self.owned_record(who, id, AuditAction::CaseUpdated).await?;
+        let items: Vec<String> = self
+            .store
+            .evidence_of_case(id)
+            .await?
+            .iter()
+            .map(|item| item.id.to_string())
+            .collect();
+        for (i, link) in claim.evidence().iter().enumerate() {
+            if let Some(cited) = link.evidence_id()
+                && !items.iter().any(|item| item == cited)
+            {
+                return Err(AppError::Input(InputError {
+                    field: format!("evidence[{i}]"),
+                    reason: "no evidence item of this case has this id".to_owned(),
+                }));
+            }
+        }
+        let mut case = open_case(&self.root, &record)?;
+        let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
+        case.claims.push(claim);
+        case.updated_at = now;
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
+        self.store
+            .update_case(&sealed, record.columns.updated_at)
+            .await?;
+        tracing::info!(case = %id, "claim added");
         self.audit(event(who, AuditAction::CaseUpdated, AuditOutcome::Allowed).with_case(id))
             .await?;
         Ok(now)

@@ -85,6 +85,8 @@ pub struct EvidenceRecord {
 pub struct EvidenceView {
     pub id: EvidenceId,
     pub case_id: CaseId,
+    /// The organisation that owns the case (and so may add to it).
+    pub organisation: OrgId,
     pub kind: EvidenceKind,
     pub status: VerificationStatus,
     pub derived_from: Option<EvidenceId>,
@@ -168,6 +170,24 @@ impl Corridor {
         self.writable_case(Custodian::User(who), case, AuditAction::EvidenceUploaded)
             .await
             .map(|_| ())
+    }
+
+    /// The case of item `id`, if `who` may add to it (a claim citing the item, say); a
+    /// refusal is audited as a case update refused, and the item reported as not found.
+    pub async fn case_of_evidence_to_edit(
+        &self,
+        who: &Principal,
+        id: EvidenceId,
+    ) -> Result<CaseId> {
+        let (row, _) = self
+            .item_of_case(
+                Custodian::User(who),
+                id,
+                Access::Write,
+                AuditAction::CaseUpdated,
+            )
+            .await?;
+        Ok(row.case_id)
     }
 
     /// The items of a case `by` may read (a user: `case_read`, and the case visible to their
@@ -623,6 +643,7 @@ fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
     Ok(EvidenceView {
         id: row.id,
         case_id: row.case_id,
+        organisation: row.organisation,
         kind: row.kind,
         status: row.status,
         derived_from: row.derived_from,
@@ -632,12 +653,13 @@ fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
     })
 }
 
-/// The strength of a case's evidence (`corridor_core::evidence_strength`) from its items as
-/// read: each file's source is who supplied it, else its publication's address.
-pub fn evidence_strength_of(items: &[EvidenceView]) -> corridor_core::EvidenceStrength {
-    let standings: Vec<corridor_core::ItemStanding> = items
+/// What `corridor_core::evidence_strength` reads of each item as read: its source is who
+/// supplied it, else its publication's address, else the item itself.
+pub fn standings_of(items: &[EvidenceView]) -> Vec<corridor_core::ItemStanding> {
+    items
         .iter()
         .map(|item| corridor_core::ItemStanding {
+            id: item.id.to_string(),
             kind: item.kind,
             status: item.status,
             source: item
@@ -654,8 +676,7 @@ pub fn evidence_strength_of(items: &[EvidenceView]) -> corridor_core::EvidenceSt
                 .unwrap_or_else(|| item.id.to_string()),
             derived: item.derived_from.is_some(),
         })
-        .collect();
-    corridor_core::evidence_strength(&standings)
+        .collect()
 }
 
 /// Passes a file's bytes through, counting them (an error past `limit` stops the upload) and

@@ -47,7 +47,7 @@ pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use error::{AppError, Result};
 pub use evidence::{
     Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceRecord, EvidenceUpload, EvidenceView,
-    evidence_strength_of,
+    standings_of,
 };
 pub use index::IndexStats;
 pub use intake::IntakePolicy;

@@ -13,7 +13,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::claim::EvidenceLink;
+use crate::citation::claim_support;
+use crate::claim::{Claim, EvidenceLink};
 use crate::date::PartialDate;
 use crate::evidence_file::{FileName, MediaType};
 use crate::ids::UserId;
@@ -318,6 +319,8 @@ pub struct EvidenceFacts {
 /// What [`evidence_strength`] reads of an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemStanding {
+    /// The item's id, as claims cite it (`evidence:<id>`).
+    pub id: String,
     pub kind: EvidenceKind,
     pub status: VerificationStatus,
     /// Who or what the item comes from (a publisher, a court, a person), as compared for
@@ -354,8 +357,9 @@ impl fmt::Debug for EvidenceStrength {
 /// The strength of a case's evidence, for triage. Only verified originals count. Each adds
 /// its kind's weight; a further item from a source already counted adds half, so that
 /// independent sources weigh more than many items from one. Disputed items are named in the
-/// reasons, as a caseworker must resolve them.
-pub fn evidence_strength(items: &[ItemStanding]) -> EvidenceStrength {
+/// reasons, as a caseworker must resolve them, and so is how the case's claims rest on its
+/// items ([`claim_support`]): a claim citing a missing or disputed item is named.
+pub fn evidence_strength(items: &[ItemStanding], claims: &[Claim]) -> EvidenceStrength {
     let mut score = 0;
     let mut reasons = Vec::new();
     let mut sources: BTreeSet<String> = BTreeSet::new();
@@ -411,6 +415,7 @@ pub fn evidence_strength(items: &[ItemStanding]) -> EvidenceStrength {
     if waiting > 0 {
         reasons.push(format!("{waiting} not yet verified: not counted"));
     }
+    reasons.extend(claim_support(claims, items));
     let level = match score {
         0 => StrengthLevel::None,
         1..25 => StrengthLevel::Weak,
@@ -630,6 +635,7 @@ mod tests {
 
     fn item(kind: EvidenceKind, status: VerificationStatus, source: &str) -> ItemStanding {
         ItemStanding {
+            id: format!("{source}-{}", status.as_str()),
             kind,
             status,
             source: source.to_owned(),
@@ -641,17 +647,23 @@ mod tests {
     fn strength_counts_verified_originals_and_rewards_independent_sources() {
         use EvidenceKind::*;
         use VerificationStatus::*;
-        let none = evidence_strength(&[]);
+        let none = evidence_strength(&[], &[]);
         assert_eq!((none.score, none.level), (0, StrengthLevel::None));
 
-        let one_source = evidence_strength(&[
-            item(MediaReport, Verified, "Meduza"),
-            item(MediaReport, Verified, "meduza "),
-        ]);
-        let two_sources = evidence_strength(&[
-            item(MediaReport, Verified, "Meduza"),
-            item(MediaReport, Verified, "OVD-Info"),
-        ]);
+        let one_source = evidence_strength(
+            &[
+                item(MediaReport, Verified, "Meduza"),
+                item(MediaReport, Verified, "meduza "),
+            ],
+            &[],
+        );
+        let two_sources = evidence_strength(
+            &[
+                item(MediaReport, Verified, "Meduza"),
+                item(MediaReport, Verified, "OVD-Info"),
+            ],
+            &[],
+        );
         assert_eq!(one_source.score, 30);
         assert_eq!(two_sources.score, 40);
         assert!(one_source.reasons[0].contains("1 independent source"));
@@ -659,13 +671,16 @@ mod tests {
 
         let mut copy = item(CourtDocument, Verified, "Court");
         copy.derived = true;
-        let mixed = evidence_strength(&[
-            item(CourtDocument, Verified, "Basmanny District Court"),
-            copy,
-            item(Testimony, Unverified, "Sister"),
-            item(ProtestMedia, Disputed, "Telegram"),
-            item(RegistryEntry, Rejected, "Minjust"),
-        ]);
+        let mixed = evidence_strength(
+            &[
+                item(CourtDocument, Verified, "Basmanny District Court"),
+                copy,
+                item(Testimony, Unverified, "Sister"),
+                item(ProtestMedia, Disputed, "Telegram"),
+                item(RegistryEntry, Rejected, "Minjust"),
+            ],
+            &[],
+        );
         assert_eq!(mixed.score, 30, "{:?}", mixed.reasons);
         assert_eq!(mixed.level, StrengthLevel::Moderate);
         assert!(
@@ -684,7 +699,7 @@ mod tests {
         let many: Vec<ItemStanding> = (0..10)
             .map(|n| item(CourtDocument, Verified, &format!("court {n}")))
             .collect();
-        let strong = evidence_strength(&many);
+        let strong = evidence_strength(&many, &[]);
         assert_eq!((strong.score, strong.level), (100, StrengthLevel::Strong));
     }
 

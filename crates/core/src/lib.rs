@@ -17,6 +17,7 @@ pub mod access;
 pub mod api_token;
 pub mod audit;
 pub mod case;
+pub mod citation;
 pub mod claim;
 pub mod date;
 pub mod details;
@@ -44,6 +45,7 @@ pub use audit::{
     BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
 };
 pub use case::Case;
+pub use citation::{Citation, claim_support, resolve as resolve_citation};
 pub use claim::{
     Claim, ClaimError, ClaimGroup, Confidence, EvidenceLink, EvidenceLinkError, FactKey,
     FactKeyError, Source, SourceError, SourceKind, group_claims,

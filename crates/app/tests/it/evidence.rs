@@ -459,3 +459,87 @@ async fn a_copy_for_sharing_loses_the_metadata_and_keeps_the_original() {
             .expect_err("not an image");
     assert!(err.to_string().contains("JPEG and PNG"), "{err}");
 }
+
+fn claim_citing(links: &[String]) -> corridor_core::Claim {
+    corridor_core::Claim::new(
+        corridor_core::ClaimId::random(),
+        "convicted_in_absentia".parse().expect("fact"),
+        "Sentenced in absentia to seven years",
+        None,
+        corridor_core::Source::new(corridor_core::SourceKind::CourtRecord, "Basmanny court")
+            .expect("source"),
+        corridor_core::Confidence::High,
+        links.iter().map(|l| l.parse().expect("link")).collect(),
+    )
+    .expect("claim")
+}
+
+async fn claims_of(w: &World) -> usize {
+    match w.t.corridor.case(w.case).await.expect("case") {
+        corridor_app::CaseView::Live(case) => case.claims.len(),
+        corridor_app::CaseView::Purged(_) => panic!("purged"),
+    }
+}
+
+#[tokio::test]
+async fn a_claim_cites_only_items_of_its_case() {
+    let w = world().await;
+    let c = &w.t.corridor;
+    let item = c
+        .add_evidence(
+            Custodian::User(&w.caseworker),
+            w.case,
+            EvidenceKind::CourtDocument,
+            details(),
+            upload("ruling.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+        .await
+        .expect("item");
+    let before = claims_of(&w).await;
+
+    let other_case = c
+        .add_case_for(&w.outsider, example())
+        .await
+        .expect("other case");
+    let elsewhere = c
+        .add_evidence(
+            Custodian::User(&w.outsider),
+            other_case,
+            EvidenceKind::Testimony,
+            details(),
+            None::<EvidenceUpload<&[u8]>>,
+        )
+        .await
+        .expect("item elsewhere");
+    for link in [
+        format!("evidence:{elsewhere}"),
+        "evidence:never-uploaded".to_owned(),
+    ] {
+        let links = ["https://example.org/news".to_owned(), link.clone()];
+        let err = c
+            .add_claim_for(&w.caseworker, w.case, claim_citing(&links))
+            .await
+            .expect_err("a citation of no item of this case");
+        match err {
+            AppError::Input(input) => assert_eq!(input.field, "evidence[1]", "{link}"),
+            other => panic!("{link}: {other:?}"),
+        }
+        assert_eq!(claims_of(&w).await, before, "nothing written");
+    }
+    for (who, why) in [(&w.verifier, "no case_edit"), (&w.outsider, "another organisation")] {
+        let err = c
+            .add_claim_for(who, w.case, claim_citing(&[format!("evidence:{item}")]))
+            .await
+            .expect_err(why);
+        assert!(
+            matches!(err, AppError::Forbidden(_) | AppError::CaseNotFound(_)),
+            "{why}: {err:?}"
+        );
+    }
+    assert_eq!(claims_of(&w).await, before);
+
+    c.add_claim_for(&w.caseworker, w.case, claim_citing(&[format!("evidence:{item}")]))
+        .await
+        .expect("a claim citing the case's item");
+    assert_eq!(claims_of(&w).await, before + 1);
+}

@@ -96,7 +96,46 @@ struct ClaimView<'a> {
     date: String,
     source: String,
     confidence: &'a str,
-    evidence: Vec<String>,
+    evidence: Vec<CitationView>,
+}
+
+/// A claim's evidence link: an item of the case links to its page with its verification; an
+/// item that is not in the case is flagged.
+struct CitationView {
+    text: String,
+    href: Option<String>,
+    note: Option<String>,
+    missing: bool,
+}
+
+impl CitationView {
+    fn of(
+        t: &Translator,
+        link: &corridor_core::EvidenceLink,
+        items: &[corridor_core::ItemStanding],
+    ) -> CitationView {
+        let text = link.to_string();
+        match corridor_core::resolve_citation(link, items) {
+            corridor_core::Citation::Web => CitationView {
+                text,
+                href: None,
+                note: None,
+                missing: false,
+            },
+            corridor_core::Citation::Item(item) => CitationView {
+                href: Some(format!("/evidence/{}", item.id)),
+                note: Some(t.label("verification", item.status.as_str()).to_owned()),
+                text,
+                missing: false,
+            },
+            corridor_core::Citation::Missing => CitationView {
+                text,
+                href: None,
+                note: Some(t.get("case.citation_missing").to_owned()),
+                missing: true,
+            },
+        }
+    }
 }
 
 pub async fn case_page(
@@ -111,30 +150,34 @@ pub async fn case_page(
     match state.corridor.case_for(&signed_in.principal, id).await {
         Ok(CaseView::Live(case)) => {
             let (sharing, referring) = grants(&state, &signed_in, id).await;
-            let mut page = view(t, signed_in.who(t), &case);
-            page.sharing = sharing;
-            page.referring = referring;
             let who = &signed_in.principal;
-            page.editable = who.may(Permission::CaseEdit) && case.organisation == who.organisation;
-            match state
+            let items = match state
                 .corridor
                 .evidence_of_case(corridor_app::Custodian::User(who), id)
                 .await
             {
-                Ok(items) => {
-                    page.evidence = items.iter().map(|i| EvidenceLine::of(t, i)).collect();
-                    page.evidence_strength = (!items.is_empty()).then(|| {
-                        let strength = corridor_app::evidence_strength_of(&items);
-                        format!(
-                            "{} · {}/100 · {}",
-                            strength.level.label(),
-                            strength.score,
-                            strength.reasons.join("; ")
-                        )
-                    });
-                }
+                Ok(items) => items,
                 Err(error) => return app_error(t, error),
-            }
+            };
+            let standings = corridor_app::standings_of(&items);
+            let mut page = view(t, signed_in.who(t), &case, &standings);
+            page.sharing = sharing;
+            page.referring = referring;
+            page.editable = who.may(Permission::CaseEdit) && case.organisation == who.organisation;
+            page.evidence = items.iter().map(|i| EvidenceLine::of(t, i)).collect();
+            let cites_items = case
+                .claims
+                .iter()
+                .any(|c| c.evidence().iter().any(|l| l.evidence_id().is_some()));
+            page.evidence_strength = (!items.is_empty() || cites_items).then(|| {
+                let strength = corridor_core::evidence_strength(&standings, &case.claims);
+                format!(
+                    "{} · {}/100 · {}",
+                    strength.level.label(),
+                    strength.score,
+                    strength.reasons.join("; ")
+                )
+            });
             page.screening = match state
                 .corridor
                 .case_screening_for(who, id, case.organisation)
@@ -302,7 +345,12 @@ async fn change_sharing(
     }
 }
 
-fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
+fn view<'a>(
+    t: &'a Translator,
+    who: Who,
+    case: &Case,
+    items: &[corridor_core::ItemStanding],
+) -> CasePage<'a> {
     let person = &case.person;
     let us = &case.us_status;
     let risk = &case.russia_risk;
@@ -485,7 +533,11 @@ fn view<'a>(t: &'a Translator, who: Who, case: &Case) -> CasePage<'a> {
                             claim.source().reference()
                         ),
                         confidence: t.label("confidence", claim.confidence().as_str()),
-                        evidence: claim.evidence().iter().map(ToString::to_string).collect(),
+                        evidence: claim
+                            .evidence()
+                            .iter()
+                            .map(|link| CitationView::of(t, link, items))
+                            .collect(),
                     })
                     .collect(),
             })

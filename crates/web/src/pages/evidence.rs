@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use corridor_app::{AppError, Custodian, Preview, PreviewError};
 use corridor_blobs::BlobReader;
 use corridor_core::{
-    AuditAction, Check, DecisionReason, EvidenceId, MediaType, Permission, ReviewStep,
+    AuditAction, Check, Claim, ClaimId, Confidence, DecisionReason, EvidenceId, MediaType,
+    Permission, ReviewStep, SourceKind,
 };
 use futures_util::StreamExt as _;
 
@@ -158,6 +159,14 @@ struct ItemPage<'a> {
     preview: Option<PreviewView>,
     /// Why the file has no preview, when it is of a type that has one.
     no_preview: Option<String>,
+    /// The form citing the item in a new claim, for those who may edit its case: the source
+    /// kinds and confidences, as (value, label).
+    cite: Option<CiteForm>,
+}
+
+struct CiteForm {
+    source_kinds: Vec<(&'static str, &'static str)>,
+    confidences: Vec<(&'static str, &'static str)>,
 }
 
 /// `GET /evidence/{evidence}`: the item, its verification and its chain of custody.
@@ -327,6 +336,18 @@ async fn show(
             notice,
             preview,
             no_preview,
+            cite: (who.may(Permission::CaseEdit) && item.organisation == who.organisation).then(
+                || CiteForm {
+                    source_kinds: SourceKind::ALL
+                        .iter()
+                        .map(|k| (k.as_str(), k.label()))
+                        .collect(),
+                    confidences: Confidence::ALL
+                        .iter()
+                        .map(|c| (c.as_str(), c.label()))
+                        .collect(),
+                },
+            ),
         },
     )
 }
@@ -411,6 +432,67 @@ pub async fn review(
             )
             .await
         }
+        Err(error) => app_error(t, error),
+    }
+}
+
+/// `POST /evidence/{evidence}/cite`: a new claim of the item's case citing the item (fields
+/// `fact`, `assertion`, `date`, `source_kind`, `source_reference`, `confidence`). A refused
+/// field comes back on the item's page, named (422); a saved claim shows on the case page.
+pub async fn cite(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let t = &state.t;
+    let Ok(id) = id.parse::<EvidenceId>() else {
+        return not_found(State(state.clone())).await;
+    };
+    let who = &signed_in.principal;
+    let case = match state.corridor.case_of_evidence_to_edit(who, id).await {
+        Ok(case) => case,
+        Err(error) => return app_error(t, error),
+    };
+    let fields = match form_pairs(t, &headers, &body) {
+        Ok(fields) => fields,
+        Err(response) => return *response,
+    };
+    let field = |name| form_field(&fields, name).trim();
+    let mut claim = serde_json::json!({
+        "id": ClaimId::random(),
+        "fact": field("fact"),
+        "assertion": field("assertion"),
+        "source": {"kind": field("source_kind"), "reference": field("source_reference")},
+        "confidence": field("confidence"),
+        "evidence": [format!("evidence:{id}")],
+    });
+    if !field("date").is_empty() {
+        claim["date"] = field("date").into();
+    }
+    let refused = |notice: String| async {
+        show(
+            &state,
+            &signed_in,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(notice),
+            1,
+        )
+        .await
+    };
+    let claim: Claim = match corridor_core::parse_json(&claim.to_string()) {
+        Ok(claim) => claim,
+        Err(error) => {
+            // The form's names for the document's paths.
+            let field = error.field.replace("source.", "source_");
+            return refused(format!("field `{field}`: {}", error.reason)).await;
+        }
+    };
+    match state.corridor.add_claim_for(who, case, claim).await {
+        Ok(_) => Redirect::to(&format!("/cases/{case}#claims")).into_response(),
+        Err(AppError::Input(error)) => refused(error.to_string()).await,
         Err(error) => app_error(t, error),
     }
 }

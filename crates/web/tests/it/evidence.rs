@@ -160,3 +160,65 @@ async fn a_verifier_signs_an_item_off_on_its_page_and_the_chain_shows_every_step
         "a verified registry entry counts: {case_page}"
     );
 }
+
+#[tokio::test]
+async fn a_claim_cites_an_item_from_its_page_and_the_case_page_resolves_every_citation() {
+    let app = App::new().await;
+    let case = app.add(|_| {}).await;
+    let id = app
+        .corridor
+        .add_evidence(
+            Custodian::Operator,
+            case,
+            EvidenceKind::CourtDocument,
+            EvidenceDetails::default(),
+            None::<EvidenceUpload<&[u8]>>,
+        )
+        .await
+        .expect("add");
+    let uri = format!("/evidence/{id}");
+    let (_, _, page) = app.get(&uri).await;
+    assert!(page.contains(&format!("action=\"/evidence/{id}/cite\"")), "{page}");
+
+    let (status, page) = app
+        .post(
+            &format!("{uri}/cite"),
+            "fact=Convicted+in+absentia&assertion=Seven+years&source_kind=court_record\
+             &source_reference=Court&confidence=high",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("field `fact`"), "{page}");
+    let (status, page) = app
+        .post(
+            &format!("{uri}/cite"),
+            "fact=convicted_in_absentia&assertion=Seven+years&source_kind=court_record\
+             &source_reference=&confidence=high",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("field `source_reference`"), "{page}");
+    let (status, _) = app
+        .post(
+            &format!("{uri}/cite"),
+            "fact=convicted_in_absentia&assertion=Sentenced+to+seven+years&date=2023-05\
+             &source_kind=court_record&source_reference=Basmanny+court&confidence=high",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
+    assert!(case_page.contains("Sentenced to seven years"));
+    assert!(
+        case_page.contains(&format!("<a href=\"/evidence/{id}\"><code>evidence:{id}</code></a>")),
+        "the citation links to the item: {case_page}"
+    );
+    // The example document's own citations name items this case does not have.
+    assert!(case_page.contains("evidence:b52f19d0"));
+    assert!(case_page.contains("not among this case&#39;s evidence"), "{case_page}");
+    assert!(
+        case_page.contains("0 of 3 claims citing items rest on a verified one"),
+        "{case_page}"
+    );
+    assert!(case_page.contains("cites evidence:b52f19d0, which is not among this case"));
+}

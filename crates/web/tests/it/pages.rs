@@ -719,6 +719,11 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         Some(corridor_core::Permission::EvidenceVerify),
     ),
     (
+        "POST",
+        "/evidence/{evidence}/cite",
+        Some(corridor_core::Permission::CaseEdit),
+    ),
+    (
         "GET",
         "/screening/alerts",
         Some(corridor_core::Permission::ScreeningReview),
