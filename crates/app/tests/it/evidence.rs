@@ -526,7 +526,10 @@ async fn a_claim_cites_only_items_of_its_case() {
         }
         assert_eq!(claims_of(&w).await, before, "nothing written");
     }
-    for (who, why) in [(&w.verifier, "no case_edit"), (&w.outsider, "another organisation")] {
+    for (who, why) in [
+        (&w.verifier, "no case_edit"),
+        (&w.outsider, "another organisation"),
+    ] {
         let err = c
             .add_claim_for(who, w.case, claim_citing(&[format!("evidence:{item}")]))
             .await
@@ -538,8 +541,12 @@ async fn a_claim_cites_only_items_of_its_case() {
     }
     assert_eq!(claims_of(&w).await, before);
 
-    c.add_claim_for(&w.caseworker, w.case, claim_citing(&[format!("evidence:{item}")]))
-        .await
-        .expect("a claim citing the case's item");
+    c.add_claim_for(
+        &w.caseworker,
+        w.case,
+        claim_citing(&[format!("evidence:{item}")]),
+    )
+    .await
+    .expect("a claim citing the case's item");
     assert_eq!(claims_of(&w).await, before + 1);
 }

@@ -1,6 +1,7 @@
-//! A unique canary name goes in through `case add`; it must be found nowhere on disk (database,
-//! WAL, journal, program files) nor in the logs, in any letter case. With PostgreSQL, nowhere in
-//! a `pg_dump` of the database either.
+//! A unique canary name goes in through `case add` and `evidence add` (in the file, its name and
+//! what it shows); it must be found nowhere on disk (database, WAL, journal, sealed blobs,
+//! program files) nor in the logs, in any letter case. With PostgreSQL, nowhere in a `pg_dump`
+//! of the database either; with S3, nowhere in the bucket (`cases.rs`).
 
 use crate::support::{Env, contains_ignoring_case, example_with, files_under, path_str, pg_url};
 
@@ -23,6 +24,32 @@ fn exercise(env: &Env, canary: &str) {
     std::fs::remove_file(&file).expect("remove input");
     let shown = env.ok(&["case", "show", &id]);
     assert!(shown.contains(canary), "the canary really went in");
+    // Evidence: the canary in the file, its name and what it shows; read back whole.
+    let content = format!("Statement by {canary}, signed.");
+    let evidence = env.file(&format!("{canary}-statement.txt"), &content);
+    let activity = format!("{canary} at the picket");
+    let item = env
+        .ok(&[
+            "evidence",
+            "add",
+            "--case",
+            &id,
+            "--file",
+            path_str(&evidence),
+            "--kind",
+            "testimony",
+            "--activity",
+            &activity,
+        ])
+        .trim()
+        .to_owned();
+    std::fs::remove_file(&evidence).expect("remove the evidence file");
+    let listed = env.ok(&["evidence", "list", "--case", &id]);
+    assert!(listed.contains(&item), "{listed}");
+    let back = env.dir.path().join("back.txt");
+    env.ok(&["evidence", "get", &item, "--out", path_str(&back)]);
+    assert_eq!(std::fs::read_to_string(&back).expect("read"), content);
+    std::fs::remove_file(&back).expect("remove the copy");
     env.ok(&["case", "list"]);
     env.ok(&["demo", "seed", "--cases", "5"]);
     let logs = env.logs.borrow();
@@ -49,6 +76,12 @@ fn canary_is_nowhere_in_the_sqlite_files_or_logs() {
     exercise(&env, &canary);
     let files = files_under(&env.data_dir);
     assert!(files.iter().any(|f| f.ends_with("corridor.db")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.parent().is_some_and(|p| p.ends_with("blobs"))),
+        "the evidence file is among the files searched"
+    );
     for file in files {
         let bytes = std::fs::read(&file).expect("read");
         assert!(

@@ -492,7 +492,9 @@ fn evidence_can_live_in_an_s3_bucket() {
         .map(|(k, v)| (k.to_owned(), v.to_owned())),
     );
     let case = env.add_case(&example_case());
-    let file = env.file("statement.txt", "My statement, Qzs3canary.");
+    let canary = format!("Qzs3canary{}", crate::canary::uuid_fragment());
+    let content = format!("My statement, {canary}.");
+    let file = env.file(&format!("{canary}.txt"), &content);
     let id = env
         .ok(&[
             "evidence",
@@ -518,8 +520,52 @@ fn evidence_can_live_in_an_s3_bucket() {
         "--out",
         crate::support::path_str(&out),
     ]);
-    assert_eq!(
-        std::fs::read_to_string(&out).expect("read"),
-        "My statement, Qzs3canary."
-    );
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), content);
+
+    // The canary is nowhere in the bucket: not in an object, not in an object's name.
+    let objects = bucket_objects(&url, "corridor-cli-test", &prefix);
+    assert_eq!(objects.len(), 1, "one sealed blob");
+    for (name, bytes) in objects {
+        assert!(!name.contains(&canary) && !name.contains("txt"), "{name}");
+        assert!(
+            !crate::support::contains_ignoring_case(&bytes, &canary),
+            "canary in the object {name}"
+        );
+        assert!(!crate::support::contains_ignoring_case(
+            &bytes,
+            "My statement"
+        ));
+    }
+}
+
+/// Every object under `prefix` in the test server's bucket: its name and bytes.
+fn bucket_objects(url: &str, bucket: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    use futures_util::TryStreamExt as _;
+    use object_store::{ObjectStore as _, ObjectStoreExt as _};
+    let store = object_store::aws::AmazonS3Builder::new()
+        .with_bucket_name(bucket)
+        .with_endpoint(url)
+        .with_region("us-east-1")
+        .with_access_key_id("test")
+        .with_secret_access_key("test")
+        .with_allow_http(true)
+        .build()
+        .expect("an S3 client");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let prefix = object_store::path::Path::from(prefix);
+        let metas: Vec<_> = store.list(Some(&prefix)).try_collect().await.expect("list");
+        let mut objects = Vec::new();
+        for meta in metas {
+            let bytes = store
+                .get(&meta.location)
+                .await
+                .expect("get")
+                .bytes()
+                .await
+                .expect("bytes");
+            objects.push((meta.location.to_string(), bytes.to_vec()));
+        }
+        objects
+    })
 }

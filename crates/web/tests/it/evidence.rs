@@ -178,7 +178,10 @@ async fn a_claim_cites_an_item_from_its_page_and_the_case_page_resolves_every_ci
         .expect("add");
     let uri = format!("/evidence/{id}");
     let (_, _, page) = app.get(&uri).await;
-    assert!(page.contains(&format!("action=\"/evidence/{id}/cite\"")), "{page}");
+    assert!(
+        page.contains(&format!("action=\"/evidence/{id}/cite\"")),
+        "{page}"
+    );
 
     let (status, page) = app
         .post(
@@ -210,12 +213,17 @@ async fn a_claim_cites_an_item_from_its_page_and_the_case_page_resolves_every_ci
     let (_, _, case_page) = app.get(&format!("/cases/{case}")).await;
     assert!(case_page.contains("Sentenced to seven years"));
     assert!(
-        case_page.contains(&format!("<a href=\"/evidence/{id}\"><code>evidence:{id}</code></a>")),
+        case_page.contains(&format!(
+            "<a href=\"/evidence/{id}\"><code>evidence:{id}</code></a>"
+        )),
         "the citation links to the item: {case_page}"
     );
     // The example document's own citations name items this case does not have.
     assert!(case_page.contains("evidence:b52f19d0"));
-    assert!(case_page.contains("not among this case&#39;s evidence"), "{case_page}");
+    assert!(
+        case_page.contains("not among this case&#39;s evidence"),
+        "{case_page}"
+    );
     assert!(
         case_page.contains("0 of 3 claims citing items rest on a verified one"),
         "{case_page}"
