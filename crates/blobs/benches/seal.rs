@@ -14,10 +14,14 @@
 //! copy is timed twice: as is, and followed by `sync_all`, the like-for-like baseline.
 //!
 //! Target: upload-and-seal at least half as fast as the copy. On the 2-core development VM
-//! (AMD EPYC, ext4 on a virtual disk) it is not met: 256 MB copy about 3.8 GB/s (copy+sync
-//! 1.6 GB/s), upload-and-seal 0.5-0.6 GB/s, open 0.75 GB/s. Sealing is bound by the CPU:
-//! XChaCha20-Poly1305 runs at about 1.0 GB/s and SHA-256 at 1.8 GB/s per core here, so two
-//! cores cannot seal and hash faster than about 1.3 GB/s even with no I/O at all.
+//! (AMD EPYC, ext4 on a virtual disk), 256 MB, 5 rounds, medians: copy 3.5 GB/s, copy+sync
+//! 1.23 GB/s, upload-and-seal 0.62 GB/s (0.50 of copy+sync, 0.18 of the copy that ends in the
+//! page cache), open 1.29 GB/s. Met against the like-for-like copy, which reaches the disk as a
+//! blob does; not against the page-cache copy, and it cannot be here: SHA-256 of the original,
+//! which the evidence record needs and which is sequential, runs at 1.87 GB/s on one core,
+//! about half that copy's speed with nothing else done. The chunk AEAD runs at 2.5 GB/s per
+//! core (ring's ChaCha20-Poly1305 under an HChaCha20 subkey; the pure-Rust XChaCha20-Poly1305
+//! ran at 1.15 GB/s and left upload-and-seal at 0.38 of copy+sync).
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};

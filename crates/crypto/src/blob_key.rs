@@ -19,10 +19,18 @@
 //! The stream format itself (header, chunks, nonces, associated data) belongs to the blob
 //! store; this module offers only the per-chunk XChaCha20-Poly1305 operations, so the key bytes
 //! never leave this crate.
+//!
+//! XChaCha20-Poly1305 is computed as its definition reads (draft-irtf-cfrg-xchacha §2.3):
+//! HChaCha20 of the key and the nonce's first 16 bytes gives a subkey, under which the
+//! IETF ChaCha20-Poly1305 (RFC 8439) seals with the nonce `0u32 || nonce[16..24]`. The AEAD is
+//! ring's, which runs over twice as fast as the pure-Rust one here; the bytes are the same, as a
+//! property test checks against `chacha20poly1305`. (ring does not wipe the subkey it holds
+//! for the one chunk; the blob key itself is wiped on drop.)
 
-use chacha20poly1305::aead::{AeadInPlace as _, KeyInit as _};
-use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
+use chacha20::cipher::consts::U10;
+use chacha20::cipher::generic_array::GenericArray;
 use hkdf::Hkdf;
+use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, Tag, UnboundKey};
 use sha2::Sha256;
 use zeroize::{Zeroize as _, ZeroizeOnDrop};
 
@@ -76,12 +84,12 @@ impl BlobKey {
         associated_data: &[u8],
         chunk: &mut [u8],
     ) -> [u8; BlobKey::TAG_LEN] {
-        let cipher = XChaCha20Poly1305::new(Key::from_slice(self.key.bytes()));
-        cipher
-            .encrypt_in_place_detached(XNonce::from_slice(nonce), associated_data, chunk)
-            // Only fails past XChaCha20's 256 GiB keystream limit, far beyond a chunk.
-            .expect("chunk too long for XChaCha20-Poly1305")
-            .into()
+        let (key, nonce) = self.chacha(nonce);
+        let tag = key
+            .seal_in_place_separate_tag(nonce, Aad::from(associated_data), chunk)
+            // Only fails past ChaCha20's 256 GiB keystream limit, far beyond a chunk.
+            .expect("chunk too long for ChaCha20-Poly1305");
+        tag.as_ref().try_into().expect("a 16-byte tag")
     }
 
     /// Checks `tag` and decrypts `chunk` in place. The tag is checked before anything is
@@ -93,18 +101,36 @@ impl BlobKey {
         chunk: &mut [u8],
         tag: &[u8; BlobKey::TAG_LEN],
     ) -> Result<(), CryptoError> {
-        let cipher = XChaCha20Poly1305::new(Key::from_slice(self.key.bytes()));
-        cipher
-            .decrypt_in_place_detached(
-                XNonce::from_slice(nonce),
-                associated_data,
-                chunk,
-                Tag::from_slice(tag),
-            )
-            .map_err(|_| {
+        let (key, nonce) = self.chacha(nonce);
+        let opened = key.open_in_place_separate_tag(
+            nonce,
+            Aad::from(associated_data),
+            Tag::from(*tag),
+            chunk,
+            0..,
+        );
+        match opened {
+            Ok(_) => Ok(()),
+            Err(_) => {
                 chunk.zeroize();
-                CryptoError::OpenFailed
-            })
+                Err(CryptoError::OpenFailed)
+            }
+        }
+    }
+
+    /// The ChaCha20-Poly1305 key and nonce that XChaCha20-Poly1305 with `nonce` reduces to.
+    fn chacha(&self, nonce: &[u8; BlobKey::NONCE_LEN]) -> (LessSafeKey, Nonce) {
+        let mut subkey = chacha20::hchacha::<U10>(
+            GenericArray::from_slice(self.key.bytes()),
+            GenericArray::from_slice(&nonce[..16]),
+        );
+        let key = LessSafeKey::new(
+            UnboundKey::new(&CHACHA20_POLY1305, &subkey).expect("a 32-byte ChaCha20 key"),
+        );
+        subkey.as_mut_slice().zeroize();
+        let mut short = [0u8; 12];
+        short[4..].copy_from_slice(&nonce[16..]);
+        (key, Nonce::assume_unique_for_key(short))
     }
 }
 
@@ -133,6 +159,41 @@ mod tests {
     use super::*;
 
     const NONCE: [u8; BlobKey::NONCE_LEN] = [3; BlobKey::NONCE_LEN];
+
+    proptest::proptest! {
+        /// The chunk AEAD is XChaCha20-Poly1305 to the byte: what it seals is what the
+        /// RustCrypto implementation seals, and each opens the other's.
+        #[test]
+        fn chunks_are_xchacha20_poly1305_to_the_byte(
+            key in proptest::array::uniform32(proptest::prelude::any::<u8>()),
+            nonce in proptest::collection::vec(proptest::prelude::any::<u8>(), 24),
+            ad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80),
+            plain in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+        ) {
+            use chacha20poly1305::aead::{AeadInPlace as _, KeyInit as _};
+            let nonce: [u8; BlobKey::NONCE_LEN] = nonce.try_into().expect("24 bytes");
+            let mut material = KeyMaterial::zeroed();
+            material.bytes_mut().copy_from_slice(&key);
+            let ours = BlobKey { key: material };
+            let reference = chacha20poly1305::XChaCha20Poly1305::new(&key.into());
+
+            let mut sealed = plain.clone();
+            let tag = ours.seal_chunk(&nonce, &ad, &mut sealed);
+            let mut expected = plain.clone();
+            let expected_tag = reference
+                .encrypt_in_place_detached(&nonce.into(), &ad, &mut expected)
+                .expect("seal");
+            proptest::prop_assert_eq!(&sealed, &expected);
+            proptest::prop_assert_eq!(&tag[..], &expected_tag[..]);
+
+            ours.open_chunk(&nonce, &ad, &mut expected, &expected_tag.into()).expect("open");
+            proptest::prop_assert_eq!(&expected, &plain);
+            reference
+                .decrypt_in_place_detached(&nonce.into(), &ad, &mut sealed, &tag.into())
+                .expect("the reference opens ours");
+            proptest::prop_assert_eq!(&sealed, &plain);
+        }
+    }
 
     #[test]
     fn same_inputs_give_the_same_key() {
