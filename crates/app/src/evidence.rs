@@ -230,6 +230,17 @@ impl Corridor {
             .await
     }
 
+    /// An item's file written out of Corridor (by the operator to a path, say), to be read
+    /// chunk by chunk as [`Corridor::evidence_file`]. Audited as an export.
+    pub async fn export_evidence_file(
+        &self,
+        by: Custodian<'_>,
+        id: EvidenceId,
+    ) -> Result<(EvidenceView, BlobReader)> {
+        self.open_evidence_file(by, id, AuditAction::EvidenceExported)
+            .await
+    }
+
     /// An item's file for its case's readers, audited in its chain of custody as `action`.
     pub(crate) async fn open_evidence_file(
         &self,

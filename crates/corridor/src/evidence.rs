@@ -110,7 +110,9 @@ async fn get(corridor: &Corridor, id: EvidenceId, out: &Path) -> Result<u64, Fai
             out.display()
         )));
     }
-    let (item, mut reader) = corridor.evidence_file(Custodian::Operator, id).await?;
+    let (item, mut reader) = corridor
+        .export_evidence_file(Custodian::Operator, id)
+        .await?;
     let expected = item
         .facts
         .file

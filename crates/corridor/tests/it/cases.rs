@@ -399,6 +399,12 @@ fn evidence_goes_in_sealed_and_comes_back_identical() {
         crate::support::path_str(&out),
     ]);
     assert_eq!(std::fs::read(&out).expect("read"), bytes, "identical");
+    let chain = env.ok(&["audit", "list", "--action", "evidence_exported"]);
+    assert_eq!(
+        chain.lines().filter(|l| l.contains(&id)).count(),
+        1,
+        "writing the file out is an export in its chain of custody: {chain}"
+    );
     let again = env.run(&[
         "evidence",
         "get",
