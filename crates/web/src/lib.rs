@@ -102,6 +102,7 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .route("/evidence/{evidence}/file", get(pages::evidence::file))
         .route("/evidence/{evidence}/review", post(pages::evidence::review))
         .route("/evidence/{evidence}/cite", post(pages::evidence::cite))
+        .route("/evidence/{evidence}/strip", post(pages::evidence::strip))
         .route("/screening/alerts", get(pages::alerts::queue))
         .route(
             "/screening/alerts/{alert}",

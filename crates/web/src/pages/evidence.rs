@@ -162,6 +162,9 @@ struct ItemPage<'a> {
     /// The form citing the item in a new claim, for those who may edit its case: the source
     /// kinds and confidences, as (value, label).
     cite: Option<CiteForm>,
+    /// Whether the page offers a copy without capture metadata (a JPEG or PNG original, for
+    /// those who may edit its case).
+    strippable: bool,
 }
 
 struct CiteForm {
@@ -306,6 +309,7 @@ async fn show(
         _ => (None, None),
     };
     let may_review = who.may(Permission::EvidenceVerify);
+    let may_edit = who.may(Permission::CaseEdit) && item.organisation == who.organisation;
     render_with(
         t,
         status,
@@ -336,18 +340,23 @@ async fn show(
             notice,
             preview,
             no_preview,
-            cite: (who.may(Permission::CaseEdit) && item.organisation == who.organisation).then(
-                || CiteForm {
-                    source_kinds: SourceKind::ALL
-                        .iter()
-                        .map(|k| (k.as_str(), k.label()))
-                        .collect(),
-                    confidences: Confidence::ALL
-                        .iter()
-                        .map(|c| (c.as_str(), c.label()))
-                        .collect(),
-                },
-            ),
+            strippable: may_edit
+                && item.derived_from.is_none()
+                && item
+                    .facts
+                    .file
+                    .as_ref()
+                    .is_some_and(|f| matches!(f.media_type, MediaType::Jpeg | MediaType::Png)),
+            cite: may_edit.then(|| CiteForm {
+                source_kinds: SourceKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str(), k.label()))
+                    .collect(),
+                confidences: Confidence::ALL
+                    .iter()
+                    .map(|c| (c.as_str(), c.label()))
+                    .collect(),
+            }),
         },
     )
 }
@@ -493,6 +502,39 @@ pub async fn cite(
     match state.corridor.add_claim_for(who, case, claim).await {
         Ok(_) => Redirect::to(&format!("/cases/{case}#claims")).into_response(),
         Err(AppError::Input(error)) => refused(error.to_string()).await,
+        Err(error) => app_error(t, error),
+    }
+}
+
+/// `POST /evidence/{evidence}/strip`: a copy of an image item without its capture metadata,
+/// to share; the original stays as it was. Shows the copy.
+pub async fn strip(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let t = &state.t;
+    let Ok(id) = id.parse::<EvidenceId>() else {
+        return not_found(State(state.clone())).await;
+    };
+    let who = &signed_in.principal;
+    match state
+        .corridor
+        .derive_stripped_copy(Custodian::User(who), id)
+        .await
+    {
+        Ok(copy) => Redirect::to(&format!("/evidence/{copy}")).into_response(),
+        Err(AppError::EvidenceFile(why)) => {
+            show(
+                &state,
+                &signed_in,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(why),
+                1,
+            )
+            .await
+        }
         Err(error) => app_error(t, error),
     }
 }

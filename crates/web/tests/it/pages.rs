@@ -723,6 +723,12 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/evidence/{evidence}/cite",
         Some(corridor_core::Permission::CaseEdit),
     ),
+    // The matrix's item is a PDF: an allowed user is told no copy is made of it (422).
+    (
+        "POST",
+        "/evidence/{evidence}/strip",
+        Some(corridor_core::Permission::CaseEdit),
+    ),
     (
         "GET",
         "/screening/alerts",

@@ -463,3 +463,54 @@ async fn an_item_without_a_file_is_recorded_from_its_details() {
     assert!(!item.contains("Download the file"), "{item}");
     assert_eq!(app.blobs(), 0);
 }
+
+#[tokio::test]
+async fn an_image_gets_a_copy_without_metadata_and_the_copy_names_its_original() {
+    let app = App::new().await;
+    let case = app.add(|_| {}).await;
+    let add = |name: &'static str, bytes: Vec<u8>| {
+        let corridor = app.corridor.clone();
+        async move {
+            corridor
+                .add_evidence(
+                    Custodian::Operator,
+                    case,
+                    EvidenceKind::ProtestMedia,
+                    EvidenceDetails::default(),
+                    Some(EvidenceUpload {
+                        name: FileName::new(name).expect("name"),
+                        bytes: &bytes[..],
+                    }),
+                )
+                .await
+                .expect("add")
+        }
+    };
+    let photo = add("picket.png", PNG.to_vec()).await;
+    let leaflet = add("leaflet.pdf", sample_pdf(&["Leaflet"])).await;
+    let (_, _, page) = app.get(&format!("/evidence/{photo}")).await;
+    assert!(
+        page.contains(&format!("action=\"/evidence/{photo}/strip\"")),
+        "{page}"
+    );
+    let (_, _, page) = app.get(&format!("/evidence/{leaflet}")).await;
+    assert!(!page.contains("/strip\""), "no copy of a PDF is offered");
+
+    let (status, page) = app.post(&format!("/evidence/{photo}/strip"), "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let items = app
+        .corridor
+        .evidence_of_case(Custodian::Operator, case)
+        .await
+        .expect("items");
+    let copy = items
+        .iter()
+        .find(|i| i.derived_from == Some(photo))
+        .expect("the copy is linked to its original");
+    let (_, _, page) = app.get(&format!("/evidence/{}", copy.id)).await;
+    assert!(page.contains("A copy of") && page.contains(&photo.to_string()));
+    assert!(!page.contains("/strip\""), "no copy of a copy");
+
+    let (status, page) = app.post(&format!("/evidence/{leaflet}/strip"), "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+}
