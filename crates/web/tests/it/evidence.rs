@@ -2,8 +2,7 @@
 //! never renders in Corridor's origin, each one in the item's chain of custody.
 
 use axum::http::StatusCode;
-use corridor_app::{Custodian, EvidenceUpload};
-use corridor_core::{AuditAction, EvidenceDetails, EvidenceKind, FileName};
+use corridor_core::{AuditAction, EvidenceDetails, EvidenceKind};
 
 use crate::support::App;
 
@@ -17,19 +16,13 @@ async fn the_case_page_lists_evidence_and_a_download_is_the_file_as_stored() {
     )
     .expect("details");
     let id = app
-        .corridor
-        .add_evidence(
-            Custodian::Operator,
+        .add_item(
             case,
             EvidenceKind::CourtDocument,
             details,
-            Some(EvidenceUpload {
-                name: FileName::new("ruling.pdf").expect("name"),
-                bytes: &bytes[..],
-            }),
+            Some(("ruling.pdf", &bytes)),
         )
-        .await
-        .expect("add");
+        .await;
 
     let (status, _, page) = app.get(&format!("/cases/{case}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -87,19 +80,13 @@ async fn a_verifier_signs_an_item_off_on_its_page_and_the_chain_shows_every_step
     let app = App::new().await;
     let case = app.add(|_| {}).await;
     let id = app
-        .corridor
-        .add_evidence(
-            Custodian::Operator,
+        .add_item(
             case,
             EvidenceKind::RegistryEntry,
             EvidenceDetails::default(),
-            Some(EvidenceUpload {
-                name: FileName::new("entry.txt").expect("name"),
-                bytes: &b"Register of foreign agents, entry 512"[..],
-            }),
+            Some(("entry.txt", b"Register of foreign agents, entry 512")),
         )
-        .await
-        .expect("add");
+        .await;
     app.corridor
         .create_user(
             &app.admin,
@@ -166,16 +153,13 @@ async fn a_claim_cites_an_item_from_its_page_and_the_case_page_resolves_every_ci
     let app = App::new().await;
     let case = app.add(|_| {}).await;
     let id = app
-        .corridor
-        .add_evidence(
-            Custodian::Operator,
+        .add_item(
             case,
             EvidenceKind::CourtDocument,
             EvidenceDetails::default(),
-            None::<EvidenceUpload<&[u8]>>,
+            None,
         )
-        .await
-        .expect("add");
+        .await;
     let uri = format!("/evidence/{id}");
     let (_, _, page) = app.get(&uri).await;
     assert!(

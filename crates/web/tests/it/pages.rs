@@ -864,23 +864,14 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
         }
     };
     let (own_alert, other_alert) = (alert_of(own_case).await, alert_of(other_case).await);
+    let statement = corridor_app::sample_pdf::sample_pdf(&["A statement."]);
     let evidence_of = |case| {
-        let corridor = app.corridor.clone();
-        async move {
-            corridor
-                .add_evidence(
-                    corridor_app::Custodian::Operator,
-                    case,
-                    corridor_core::EvidenceKind::Testimony,
-                    corridor_core::EvidenceDetails::default(),
-                    Some(corridor_app::EvidenceUpload {
-                        name: corridor_core::FileName::new("statement.pdf").expect("name"),
-                        bytes: &corridor_app::sample_pdf::sample_pdf(&["A statement."])[..],
-                    }),
-                )
-                .await
-                .expect("evidence")
-        }
+        app.add_item(
+            case,
+            corridor_core::EvidenceKind::Testimony,
+            corridor_core::EvidenceDetails::default(),
+            Some(("statement.pdf", &statement)),
+        )
     };
     let (own_evidence, other_evidence) =
         (evidence_of(own_case).await, evidence_of(other_case).await);

@@ -200,6 +200,31 @@ impl App {
         (status, headers, body.to_vec())
     }
 
+    /// An evidence item added to `case` by the operator: of `kind`, with `details`, and the
+    /// file `(name, bytes)` if any.
+    pub async fn add_item(
+        &self,
+        case: corridor_core::CaseId,
+        kind: corridor_core::EvidenceKind,
+        details: corridor_core::EvidenceDetails,
+        file: Option<(&str, &[u8])>,
+    ) -> corridor_core::EvidenceId {
+        let upload = file.map(|(name, bytes)| corridor_app::EvidenceUpload {
+            name: corridor_core::FileName::new(name).expect("file name"),
+            bytes,
+        });
+        self.corridor
+            .add_evidence(
+                corridor_app::Custodian::Operator,
+                case,
+                kind,
+                details,
+                upload,
+            )
+            .await
+            .expect("add evidence")
+    }
+
     /// A case that must be live, opened.
     pub async fn live_case(&self, id: corridor_core::CaseId) -> corridor_core::Case {
         match self.corridor.case(id).await.expect("case") {

@@ -3,9 +3,9 @@
 
 use axum::body::Body;
 use axum::http::StatusCode;
+use corridor_app::Custodian;
 use corridor_app::sample_pdf::sample_pdf;
-use corridor_app::{Custodian, EvidenceUpload};
-use corridor_core::{AuditAction, CaseId, EvidenceDetails, EvidenceKind, FileName};
+use corridor_core::{AuditAction, CaseId, EvidenceDetails, EvidenceKind};
 
 use crate::support::App;
 
@@ -154,21 +154,15 @@ async fn a_pdf_is_previewed_as_rendered_pages_and_an_image_as_itself_in_a_sandbo
     let app = App::new().await;
     let case = app.add(|_| {}).await;
     let add = |name: &'static str, bytes: Vec<u8>| {
-        let corridor = app.corridor.clone();
+        let app = &app;
         async move {
-            corridor
-                .add_evidence(
-                    Custodian::Operator,
-                    case,
-                    EvidenceKind::ProtestMedia,
-                    EvidenceDetails::default(),
-                    Some(EvidenceUpload {
-                        name: FileName::new(name).expect("name"),
-                        bytes: &bytes[..],
-                    }),
-                )
-                .await
-                .expect("add")
+            app.add_item(
+                case,
+                EvidenceKind::ProtestMedia,
+                EvidenceDetails::default(),
+                Some((name, &bytes)),
+            )
+            .await
         }
     };
     // The document carries a script: the browser must never get the document itself.
@@ -253,19 +247,16 @@ async fn a_damaged_pdf_is_offered_for_download_without_a_preview() {
     let app = App::new().await;
     let case = app.add(|_| {}).await;
     let id = app
-        .corridor
-        .add_evidence(
-            Custodian::Operator,
+        .add_item(
             case,
             EvidenceKind::Publication,
             EvidenceDetails::default(),
-            Some(EvidenceUpload {
-                name: FileName::new("broken.pdf").expect("name"),
-                bytes: &b"%PDF-1.7\nthis is no document at all\n%%EOF\n"[..],
-            }),
+            Some((
+                "broken.pdf",
+                b"%PDF-1.7\nthis is no document at all\n%%EOF\n",
+            )),
         )
-        .await
-        .expect("add");
+        .await;
     let (status, _, page) = app.get(&format!("/evidence/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -469,21 +460,15 @@ async fn an_image_gets_a_copy_without_metadata_and_the_copy_names_its_original()
     let app = App::new().await;
     let case = app.add(|_| {}).await;
     let add = |name: &'static str, bytes: Vec<u8>| {
-        let corridor = app.corridor.clone();
+        let app = &app;
         async move {
-            corridor
-                .add_evidence(
-                    Custodian::Operator,
-                    case,
-                    EvidenceKind::ProtestMedia,
-                    EvidenceDetails::default(),
-                    Some(EvidenceUpload {
-                        name: FileName::new(name).expect("name"),
-                        bytes: &bytes[..],
-                    }),
-                )
-                .await
-                .expect("add")
+            app.add_item(
+                case,
+                EvidenceKind::ProtestMedia,
+                EvidenceDetails::default(),
+                Some((name, &bytes)),
+            )
+            .await
         }
     };
     let photo = add("picket.png", PNG.to_vec()).await;
