@@ -264,13 +264,7 @@ pub async fn refuse_forgery(
 /// be buffered here. That handler reads the token first ([`multipart_csrf_matches`]); any
 /// other multipart POST is checked here, and refused as it is not a urlencoded form.
 fn checked_by_its_handler(request: &Request) -> bool {
-    let multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("multipart/form-data"));
-    multipart
+    crate::has_content_type(request.headers(), "multipart/form-data")
         && request
             .extensions()
             .get::<MatchedPath>()

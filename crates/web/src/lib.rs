@@ -150,6 +150,16 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
 }
 
+/// Whether a request's `Content-Type` is `mime` (parameters such as a boundary or a charset
+/// aside): the one reading of the header for forms, uploads and the API.
+pub(crate) fn has_content_type(headers: &axum::http::HeaderMap, mime: &str) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|sent| sent.trim().eq_ignore_ascii_case(mime))
+}
+
 /// Checks that serving on `addr` keeps traffic private: any loopback address, or any address
 /// when a TLS-terminating proxy is in front (`secure_cookies`).
 pub fn ensure_private(addr: SocketAddr, options: WebOptions) -> Result<(), ServeError> {

@@ -56,11 +56,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
 /// `application/json`, with or without parameters (`; charset=utf-8`).
 fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+    crate::has_content_type(headers, "application/json")
 }
 
 /// Query-string parameters parsed into `T` (which should deny unknown fields).

@@ -174,15 +174,7 @@ pub fn form_pairs(
     headers: &axum::http::HeaderMap,
     body: &[u8],
 ) -> Result<Vec<(String, String)>, Box<Response>> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|mime| {
-            mime.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !is_form {
+    if !crate::has_content_type(headers, "application/x-www-form-urlencoded") {
         return Err(Box::new(message(
             t,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
