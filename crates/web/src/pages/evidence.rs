@@ -190,6 +190,17 @@ pub async fn item(
     show(&state, &signed_in, id, StatusCode::OK, None, page).await
 }
 
+/// The item's page again with why a form on it was refused, under `status`.
+async fn show_refusal(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: EvidenceId,
+    status: StatusCode,
+    notice: String,
+) -> Response {
+    show(state, signed_in, id, status, Some(notice), 1).await
+}
+
 async fn show(
     state: &AppState,
     signed_in: &SignedIn,
@@ -401,13 +412,12 @@ pub async fn review(
         .collect();
     let (Ok(step), Ok(reason), Ok(checks)) = (step, reason, checks) else {
         let notice = format!("{}: step, reason", t.get("form.invalid"));
-        return show(
+        return show_refusal(
             &state,
             &signed_in,
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(notice),
-            1,
+            notice,
         )
         .await;
     };
@@ -419,27 +429,18 @@ pub async fn review(
         Ok(_) => Redirect::to(&format!("/evidence/{id}")).into_response(),
         Err(AppError::Review(refused)) => {
             let notice = refused.to_string();
-            show(
+            show_refusal(
                 &state,
                 &signed_in,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(notice),
-                1,
+                notice,
             )
             .await
         }
         Err(AppError::EvidenceChanged(_)) => {
             let notice = t.get("evidence.changed").to_owned();
-            show(
-                &state,
-                &signed_in,
-                id,
-                StatusCode::CONFLICT,
-                Some(notice),
-                1,
-            )
-            .await
+            show_refusal(&state, &signed_in, id, StatusCode::CONFLICT, notice).await
         }
         Err(error) => app_error(t, error),
     }
@@ -480,28 +481,26 @@ pub async fn cite(
     if !field("date").is_empty() {
         claim["date"] = field("date").into();
     }
-    let refused = |notice: String| async {
-        show(
+    let invalid = |notice: String| {
+        show_refusal(
             &state,
             &signed_in,
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(notice),
-            1,
+            notice,
         )
-        .await
     };
     let claim: Claim = match corridor_core::parse_json(&claim.to_string()) {
         Ok(claim) => claim,
         Err(error) => {
             // The form's names for the document's paths.
             let field = error.field.replace("source.", "source_");
-            return refused(format!("field `{field}`: {}", error.reason)).await;
+            return invalid(format!("field `{field}`: {}", error.reason)).await;
         }
     };
     match state.corridor.add_claim_for(who, case, claim).await {
         Ok(_) => Redirect::to(&format!("/cases/{case}#claims")).into_response(),
-        Err(AppError::Input(error)) => refused(error.to_string()).await,
+        Err(AppError::Input(error)) => invalid(error.to_string()).await,
         Err(error) => app_error(t, error),
     }
 }
@@ -525,13 +524,12 @@ pub async fn strip(
     {
         Ok(copy) => Redirect::to(&format!("/evidence/{copy}")).into_response(),
         Err(AppError::EvidenceFile(why)) => {
-            show(
+            show_refusal(
                 &state,
                 &signed_in,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(why),
-                1,
+                why,
             )
             .await
         }
