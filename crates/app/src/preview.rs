@@ -144,9 +144,10 @@ async fn render_off_thread<T: Send + 'static>(
         .map_err(|_| AppError::Preview(PreviewError::Unreadable))?;
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result.map_err(AppError::Preview),
-        // A panic in the renderer is a damaged document to the user, and a log line here.
-        Err(error) => {
-            tracing::error!(%error, "a PDF preview failed");
+        // A panic in the renderer is a damaged document to the user, and a log line here
+        // without the panic's message, which could quote the document.
+        Err(_) => {
+            tracing::error!("a PDF preview's renderer panicked");
             Err(AppError::Preview(PreviewError::Unreadable))
         }
     }
