@@ -14,14 +14,17 @@
 //! copy is timed twice: as is, and followed by `sync_all`, the like-for-like baseline.
 //!
 //! Target: upload-and-seal at least half as fast as the copy. On the 2-core development VM
-//! (AMD EPYC, ext4 on a virtual disk), 256 MB, 5 rounds, medians: copy 3.5 GB/s, copy+sync
-//! 1.23 GB/s, upload-and-seal 0.62 GB/s (0.50 of copy+sync, 0.18 of the copy that ends in the
-//! page cache), open 1.29 GB/s. Met against the like-for-like copy, which reaches the disk as a
-//! blob does; not against the page-cache copy, and it cannot be here: SHA-256 of the original,
-//! which the evidence record needs and which is sequential, runs at 1.87 GB/s on one core,
-//! about half that copy's speed with nothing else done. The chunk AEAD runs at 2.5 GB/s per
-//! core (ring's ChaCha20-Poly1305 under an HChaCha20 subkey; the pure-Rust XChaCha20-Poly1305
-//! ran at 1.15 GB/s and left upload-and-seal at 0.38 of copy+sync).
+//! (AMD EPYC, ext4 on a virtual disk), 256 MB, 5 rounds, three runs, medians: copy+sync
+//! 1.35 / 1.08 / 1.24 GB/s, upload-and-seal 0.88 / 0.78 / 0.85 GB/s, so 0.60 / 0.73 / 0.69 of
+//! copy+sync; open 1.3 GB/s. The virtual disk is noisy: single rounds of either vary by a
+//! factor of two, so read the medians. Met against the like-for-like copy, which reaches the
+//! disk as a blob does; not against the copy that ends in the page cache (2.9 to 3.8 GB/s, so
+//! 0.26 to 0.28), and it cannot be here: SHA-256 of the original, which the evidence record
+//! needs and which is sequential, runs at 1.87 GB/s on one core, about half that copy's speed
+//! with nothing else done. The chunk AEAD runs at 2.5 GB/s per core (ring's
+//! ChaCha20-Poly1305 under an HChaCha20 subkey). What got it here: that AEAD (the pure-Rust
+//! XChaCha20-Poly1305 left it at 0.38 of copy+sync), and syncing the staging file every
+//! 16 MiB while the rest is sealed (one sync after the last byte left it at 0.32 to 0.50).
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};

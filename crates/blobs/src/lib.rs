@@ -19,7 +19,7 @@
 //!   no object appears, a local staging file is removed, an S3 multipart upload is aborted.
 //!   An upload whose process dies mid-way can leave an S3 multipart upload (invisible, but
 //!   billed): give the bucket a lifecycle rule that aborts incomplete multipart uploads. A local
-//!   staging file (`blobs/<id>#<n>`) is left only by a crash.
+//!   staging file (`blobs/<id>#0`) is left only by a crash.
 //! - **Durable when stored.** A local blob is synced to disk before [`BlobStore::put`]
 //!   returns, so a receipt the caller recorded names a blob that survives a crash.
 //!
@@ -47,6 +47,7 @@
 mod error;
 mod format;
 mod id;
+mod local;
 mod read;
 mod write;
 
@@ -75,7 +76,8 @@ pub const OBJECT_PREFIX: &str = "blobs";
 #[derive(Clone)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
-    /// The directory of a local store, whose new files are synced to disk.
+    /// The directory of a local store, which this crate writes itself (reads go through
+    /// `store`).
     local_dir: Option<Arc<std::path::Path>>,
 }
 
@@ -95,7 +97,8 @@ impl BlobStore {
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(|e| {
+        // The blobs' own folder too, which staging files are created in.
+        builder.create(dir.join(OBJECT_PREFIX)).map_err(|e| {
             BlobError::Config("cannot create the blob directory", Some(Box::new(e)))
         })?;
         let store = LocalFileSystem::new_with_prefix(dir)
@@ -155,14 +158,11 @@ impl BlobStore {
     ) -> Result<BlobReceipt, BlobError> {
         let id = BlobId::random();
         let cipher = ChunkCipher::new(case_key.blob_key(&id.to_string()), Header::new_random(), id);
-        let (length, sha256) = write::put(Arc::clone(&self.store), id, cipher, &mut reader).await?;
-        if let Some(dir) = &self.local_dir
-            && let Err(error) = sync_to_disk(Arc::clone(dir), id).await
-        {
-            // Not durable is not stored: the caller must not record it.
-            let _ = self.delete(id).await;
-            return Err(error);
-        }
+        let destination = match &self.local_dir {
+            Some(dir) => write::Destination::Local(dir),
+            None => write::Destination::Object(Arc::clone(&self.store)),
+        };
+        let (length, sha256) = write::put(destination, cipher, &mut reader).await?;
         Ok(BlobReceipt { id, length, sha256 })
     }
 
@@ -195,28 +195,6 @@ impl BlobStore {
             Err(other) => Err(BlobError::Storage(other)),
         }
     }
-}
-
-/// Flushes a new local blob and its directory entry to disk, so a blob whose receipt was
-/// recorded survives a crash (object_store's local backend writes and renames, but never
-/// syncs).
-async fn sync_to_disk(dir: Arc<std::path::Path>, id: BlobId) -> Result<(), BlobError> {
-    let folder = dir.join(OBJECT_PREFIX);
-    let synced = tokio::task::spawn_blocking(move || {
-        std::fs::File::open(folder.join(id.to_string()))?.sync_all()?;
-        // A directory is opened read-only to sync it; Windows cannot, and needs it less.
-        #[cfg(unix)]
-        std::fs::File::open(&folder)?.sync_all()?;
-        Ok::<(), std::io::Error>(())
-    })
-    .await
-    .map_err(|_| BlobError::Task)?;
-    synced.map_err(|e| {
-        BlobError::Storage(object_store::Error::Generic {
-            store: "LocalFileSystem",
-            source: Box::new(e),
-        })
-    })
 }
 
 /// Settings of an S3 or S3-compatible backend. `None` falls back to the `AWS_*` environment

@@ -2,13 +2,15 @@
 //! comes, never held whole.
 //!
 //! Three stages overlap: reading the next batch of plaintext, sealing (and hashing) the
-//! previous one on a blocking thread, and uploading sealed parts (object_store's multipart
+//! previous one on a blocking thread, and writing sealed bytes out: to a local file on its own
+//! thread (the `local` module), or in parts to an object store (object_store's multipart
 //! upload runs its part uploads as tasks). Memory stays bounded whatever the file's size: two
 //! 4 MiB plaintext batches and at most about 40 MiB of sealed batches and parts per upload.
 //!
-//! A failure at any point (the reader, a part upload, the completion) aborts the upload, so
-//! nothing partial is kept: a local staging file is removed, an S3 multipart upload aborted.
-//! Small blobs (under one part) are buffered and written with a single atomic put.
+//! A failure at any point (the reader, a write, the completion) aborts the upload, so nothing
+//! partial is kept: a local staging file is removed, an S3 multipart upload aborted. Small
+//! blobs (under one part) bound for an object store are buffered and written with a single
+//! atomic put.
 
 use std::sync::{Arc, Mutex, Weak};
 
@@ -20,6 +22,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _};
 use zeroize::Zeroizing;
 
 use crate::format::{CHUNK_LEN, ChunkCipher, TAG_LEN};
+use crate::local::LocalUpload;
 use crate::{BlobError, BlobId};
 
 const CHUNK: usize = CHUNK_LEN as usize;
@@ -144,9 +147,61 @@ impl Drop for Pooled {
     }
 }
 
-/// Where sealed bytes go: buffered until they fill a part (then a multipart upload starts),
-/// or written with one put if the blob ends first.
+/// Where a blob is written.
+pub(crate) enum Destination<'a> {
+    /// A local directory, written by this crate (see the `local` module).
+    Local(&'a std::path::Path),
+    /// Any object store.
+    Object(Arc<dyn ObjectStore>),
+}
+
+/// Where sealed bytes go.
 enum Upload {
+    Local(LocalUpload),
+    Object(ObjectUpload),
+}
+
+impl Upload {
+    async fn start(destination: Destination<'_>, id: BlobId) -> Result<Upload, BlobError> {
+        Ok(match destination {
+            Destination::Local(dir) => Upload::Local(LocalUpload::start(dir, id).await?),
+            Destination::Object(store) => Upload::Object(ObjectUpload::new(store, id)),
+        })
+    }
+
+    async fn push(&mut self, bytes: Bytes) -> Result<(), BlobError> {
+        match self {
+            Upload::Local(local) => local.push(bytes).await,
+            Upload::Object(object) => object.push(bytes).await,
+        }
+    }
+
+    /// Completes the upload; on failure nothing is left behind.
+    async fn finish(self) -> Result<(), BlobError> {
+        match self {
+            Upload::Local(local) => local.finish().await,
+            Upload::Object(object) => object.finish().await,
+        }
+    }
+
+    /// Removes whatever was written. Best effort: the error that led here is what the caller
+    /// sees.
+    async fn abort(self) {
+        match self {
+            Upload::Local(local) => local.abort().await,
+            Upload::Object(object) => object.abort().await,
+        }
+    }
+}
+
+/// Sealed bytes bound for an object store: buffered until they fill a part (then a multipart
+/// upload starts), or written with one put if the blob ends first.
+struct ObjectUpload {
+    id: BlobId,
+    state: ObjectState,
+}
+
+enum ObjectState {
     Buffered {
         store: Arc<dyn ObjectStore>,
         path: Path,
@@ -156,19 +211,29 @@ enum Upload {
     Multipart(WriteMultipart),
 }
 
-impl Upload {
-    fn new(store: Arc<dyn ObjectStore>, path: Path) -> Upload {
-        Upload::Buffered {
-            store,
-            path,
-            parts: Vec::new(),
-            len: 0,
+impl ObjectUpload {
+    fn new(store: Arc<dyn ObjectStore>, id: BlobId) -> ObjectUpload {
+        ObjectUpload {
+            id,
+            state: ObjectState::Buffered {
+                store,
+                path: id.object_path(),
+                parts: Vec::new(),
+                len: 0,
+            },
         }
     }
 
-    async fn push(&mut self, bytes: Bytes) -> Result<(), object_store::Error> {
-        match self {
-            Upload::Buffered {
+    async fn push(&mut self, bytes: Bytes) -> Result<(), BlobError> {
+        let id = self.id;
+        self.push_part(bytes)
+            .await
+            .map_err(|e| BlobError::storage(id, e))
+    }
+
+    async fn push_part(&mut self, bytes: Bytes) -> Result<(), object_store::Error> {
+        match &mut self.state {
+            ObjectState::Buffered {
                 store,
                 path,
                 parts,
@@ -182,10 +247,10 @@ impl Upload {
                     for part in parts.drain(..) {
                         writer.put(part);
                     }
-                    *self = Upload::Multipart(writer);
+                    self.state = ObjectState::Multipart(writer);
                 }
             }
-            Upload::Multipart(writer) => {
+            ObjectState::Multipart(writer) => {
                 writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
                 writer.put(bytes);
             }
@@ -193,31 +258,32 @@ impl Upload {
         Ok(())
     }
 
-    /// Completes the upload; on failure nothing is left behind.
-    async fn finish(self) -> Result<(), object_store::Error> {
-        match self {
-            Upload::Buffered {
+    async fn finish(self) -> Result<(), BlobError> {
+        let id = self.id;
+        let finished = match self.state {
+            ObjectState::Buffered {
                 store, path, parts, ..
             } => store
                 .put(&path, PutPayload::from_iter(parts))
                 .await
                 .map(drop),
-            Upload::Multipart(mut writer) => {
+            ObjectState::Multipart(mut writer) => {
                 // `finish` itself does not abort when a part failed: wait for the parts first.
-                if let Err(error) = writer.wait_for_capacity(0).await {
-                    let _ = writer.abort().await;
-                    return Err(error);
+                match writer.wait_for_capacity(0).await {
+                    Err(error) => {
+                        let _ = writer.abort().await;
+                        Err(error)
+                    }
+                    // On a failed completion `finish` aborts by itself.
+                    Ok(()) => writer.finish().await.map(drop),
                 }
-                // On a failed completion `finish` aborts by itself.
-                writer.finish().await.map(drop)
             }
-        }
+        };
+        finished.map_err(|e| BlobError::storage(id, e))
     }
 
-    /// Removes whatever was uploaded. Best effort: the error that led here is what the caller
-    /// sees.
     async fn abort(self) {
-        if let Upload::Multipart(writer) = self {
+        if let ObjectState::Multipart(writer) = self.state {
             let _ = writer.abort().await;
         }
     }
@@ -259,18 +325,14 @@ impl Batch {
 
 /// Reads, seals and uploads one blob; see the module documentation.
 pub(crate) async fn put<R: AsyncRead + Unpin>(
-    store: Arc<dyn ObjectStore>,
-    id: BlobId,
+    destination: Destination<'_>,
     cipher: ChunkCipher,
     reader: &mut R,
 ) -> Result<(u64, [u8; 32]), BlobError> {
-    let mut upload = Upload::new(store, id.object_path());
+    let mut upload = Upload::start(destination, cipher.id()).await?;
     match seal_into(&mut upload, cipher, reader).await {
         Ok(receipt) => {
-            upload
-                .finish()
-                .await
-                .map_err(|e| BlobError::storage(id, e))?;
+            upload.finish().await?;
             Ok(receipt)
         }
         Err(error) => {
@@ -285,12 +347,9 @@ async fn seal_into<R: AsyncRead + Unpin>(
     cipher: ChunkCipher,
     reader: &mut R,
 ) -> Result<(u64, [u8; 32]), BlobError> {
-    let id = cipher.id();
-    let storage = |e| BlobError::storage(id, e);
     upload
         .push(Bytes::copy_from_slice(&cipher.header().to_bytes()))
-        .await
-        .map_err(storage)?;
+        .await?;
 
     let mut sealer = Some(Sealer {
         cipher: Arc::new(cipher),
@@ -310,7 +369,7 @@ async fn seal_into<R: AsyncRead + Unpin>(
             let (back, batch, sealed) = task.await.map_err(|_| BlobError::Task)?;
             sealer = Some(back);
             spare = Some(batch);
-            upload.push(sealed).await.map_err(storage)?;
+            upload.push(sealed).await?;
         }
         let mut current = sealer.take().expect("sealer is back");
 
@@ -321,7 +380,7 @@ async fn seal_into<R: AsyncRead + Unpin>(
             })
             .await
             .map_err(|_| BlobError::Task)?;
-            upload.push(sealed).await.map_err(storage)?;
+            upload.push(sealed).await?;
             return Ok((current.length, current.hasher.finalize().into()));
         }
 

@@ -4,7 +4,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use corridor_blobs::BlobError;
+use corridor_blobs::{BlobError, OBJECT_PREFIX};
 use corridor_crypto::CaseKey;
 use tokio::io::{AsyncRead, ReadBuf};
 
@@ -128,4 +128,25 @@ async fn a_cancelled_local_upload_leaves_nothing() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_nothing_kept(&backend, "cancelled").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_folder_that_cannot_be_written_refuses_the_blob() {
+    let backend = Backend::local();
+    let folder = backend.dir.as_ref().unwrap().path().join(OBJECT_PREFIX);
+    // Something that is not a folder where the blobs' folder should be.
+    std::fs::remove_dir(&folder).unwrap();
+    std::fs::write(&folder, b"").unwrap();
+    let key = CaseKey::generate();
+    let error = backend
+        .blobs
+        .put(&key, &data(100, 1)[..])
+        .await
+        .expect_err("no folder to write in");
+    assert!(matches!(error, BlobError::Storage(_)), "{error:?}");
+
+    std::fs::remove_file(&folder).unwrap();
+    std::fs::create_dir(&folder).unwrap();
+    let receipt = backend.blobs.put(&key, &data(100, 1)[..]).await.unwrap();
+    assert_eq!(receipt.length, 100);
 }

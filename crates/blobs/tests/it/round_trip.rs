@@ -1,6 +1,6 @@
 //! What goes in comes out, for every size the chunking treats differently.
 
-use corridor_blobs::BlobStore;
+use corridor_blobs::{BlobStore, OBJECT_PREFIX};
 use corridor_crypto::CaseKey;
 
 use crate::support::{Backend, CHUNK, HEADER, TAG, backends, data, sha256};
@@ -128,14 +128,23 @@ async fn a_store_reopened_on_the_same_directory_reads_its_blobs() {
 }
 
 #[cfg(unix)]
-#[test]
-fn a_new_local_directory_is_private() {
+#[tokio::test]
+async fn a_local_store_and_its_blobs_are_private() {
     use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode();
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("evidence");
-    BlobStore::local(&dir).unwrap();
-    let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o700);
+    let store = BlobStore::local(&dir).unwrap();
+    assert_eq!(mode(&dir) & 0o777, 0o700);
+    assert_eq!(mode(&dir.join(OBJECT_PREFIX)) & 0o777, 0o700);
+
+    // A small blob and one written in several parts.
+    let key = CaseKey::generate();
+    for len in [10, 20 << 20] {
+        let id = store.put(&key, &data(len, 3)[..]).await.unwrap().id;
+        let blob = dir.join(OBJECT_PREFIX).join(id.to_string());
+        assert_eq!(mode(&blob) & 0o777, 0o600, "{len} bytes");
+    }
 }
 
 #[test]
