@@ -32,6 +32,7 @@ pub mod program;
 pub mod referral;
 pub mod risk;
 pub mod screening;
+pub mod selection;
 pub mod us_status;
 pub mod workflow;
 

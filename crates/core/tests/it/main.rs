@@ -7,4 +7,5 @@ mod input;
 mod partial_date;
 mod program;
 mod screening;
+mod selection;
 mod workflow;

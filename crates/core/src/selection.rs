@@ -1,0 +1,1 @@
+//! Choosing which family units a program's capacity takes: exactly, not greedily.

@@ -1,0 +1,1 @@
+//! Selection under a program's capacity.
