@@ -100,6 +100,12 @@ id_type!(
     "evidence id"
 );
 id_type!(
+    /// Identifies a family unit: the cases of people who travel together, so selection takes
+    /// all of them or none.
+    FamilyUnitId,
+    "family unit id"
+);
+id_type!(
     /// Identifies a screening alert: one possible match of a case with a listed entry.
     AlertId,
     "alert id"

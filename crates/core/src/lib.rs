@@ -15,6 +15,7 @@ mod text;
 
 pub mod access;
 pub mod api_token;
+pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod citation;
@@ -41,6 +42,7 @@ pub use api_token::{
     ApiScope, ApiScopes, ApiScopesError, SCOPES, TokenLabel, TokenLabelError, TokenLifetime,
     TokenLifetimeError, TokenStatus, permitted,
 };
+pub use assessment::{Assessment, AssessmentFacts, AssessmentInput, PriorityLevel, assess};
 pub use audit::{
     Actor, ActorError, AuditAction, AuditEntry, AuditEvent, AuditEventError, AuditOutcome,
     BreakReason, ChainBreak, ChainHead, ChainSummary, verify_chain, verify_chain_to,
@@ -60,7 +62,9 @@ pub use evidence::{
     apply_review, evidence_strength,
 };
 pub use evidence_file::{FileName, FileNameError, FileTypeError, MediaType, sniff};
-pub use ids::{AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, IdError, OrgId, UserId};
+pub use ids::{
+    AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, FamilyUnitId, IdError, OrgId, UserId,
+};
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};
 pub use person::{

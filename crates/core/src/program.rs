@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::policy::{Eligibility, PriorityWindows, SponsorKind, Weights};
 use crate::serde_error;
 use crate::text::Text;
 
@@ -81,20 +82,48 @@ string_enum! {
 /// pathway = "human_rights_defenders"
 /// capacity = 40
 /// description = "Places this organisation may refer in a year."
+/// referral_partner = "Front Line Defenders"
+/// required_documents = ["identity document", "evidence of human rights work"]
+///
+/// [eligibility]
+/// locations = ["US"]
+/// min_risk = "high"
+///
+/// [weights.objective]
+/// risk = 5
 /// ```
+///
+/// Every table is optional; see [`Eligibility`], [`Weights`] and [`PriorityWindows`] for what
+/// an absent one means.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Program {
     pub slug: ProgramSlug,
     pub name: String,
     pub pathway: Pathway,
-    /// How many cases the program can take (per year or per round, as the program defines).
+    /// How many people the program can take (per year or per round, as the program defines):
+    /// persons, not cases, since a family travels together.
     pub capacity: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How many independent verifiers must sign an evidence item off (1 to 3; 1 when not set).
     #[serde(default = "one_verifier")]
     pub evidence_verifiers: u8,
+    /// The kind of sponsor, for private sponsorship.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sponsor: Option<SponsorKind>,
+    /// Who refers cases to the program (UNHCR, Front Line Defenders, a sponsor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_partner: Option<String>,
+    /// The documents a referral must carry.
+    #[serde(default)]
+    pub required_documents: Vec<String>,
+    #[serde(default)]
+    pub eligibility: Eligibility,
+    #[serde(default)]
+    pub weights: Weights,
+    #[serde(default)]
+    pub priority: PriorityWindows,
 }
 
 fn one_verifier() -> u8 {
@@ -116,7 +145,22 @@ struct RawProgram {
     description: Option<Text<5_000, true>>,
     #[serde(default)]
     evidence_verifiers: Option<u8>,
+    #[serde(default)]
+    sponsor: Option<SponsorKind>,
+    #[serde(default)]
+    referral_partner: Option<Text<200, false>>,
+    #[serde(default)]
+    required_documents: Vec<Text<200, false>>,
+    #[serde(default)]
+    eligibility: Eligibility,
+    #[serde(default)]
+    weights: Weights,
+    #[serde(default)]
+    priority: PriorityWindows,
 }
+
+/// The most people a program file may give as its capacity.
+pub const MAX_CAPACITY: u32 = 100_000;
 
 /// Why a program file was rejected: the field (empty for the file as a whole) and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -154,6 +198,37 @@ impl Program {
                 reason: format!("must be 1 to {MAX_EVIDENCE_VERIFIERS}"),
             });
         }
+        let refuse = |field: &str, reason: String| ProgramError {
+            field: field.to_owned(),
+            reason,
+        };
+        if raw.capacity > MAX_CAPACITY {
+            return Err(refuse(
+                "capacity",
+                format!("must be at most {MAX_CAPACITY}"),
+            ));
+        }
+        if raw.sponsor.is_some() && raw.pathway != Pathway::PrivateSponsorship {
+            return Err(refuse(
+                "sponsor",
+                "only a private sponsorship program has a sponsor kind".to_owned(),
+            ));
+        }
+        raw.priority
+            .check()
+            .map_err(|reason| refuse("priority", reason.to_owned()))?;
+        let risk = &raw.weights.risk;
+        for (field, percent) in [
+            ("investigation_percent", risk.investigation_percent),
+            ("closed_percent", risk.closed_percent),
+        ] {
+            if percent > 100 {
+                return Err(refuse(
+                    &format!("weights.risk.{field}"),
+                    "must be at most 100".to_owned(),
+                ));
+            }
+        }
         Ok(Program {
             slug: raw.slug,
             name: raw.name.0,
@@ -161,6 +236,12 @@ impl Program {
             capacity: raw.capacity,
             description: raw.description.map(|d| d.0),
             evidence_verifiers,
+            sponsor: raw.sponsor,
+            referral_partner: raw.referral_partner.map(|p| p.0),
+            required_documents: raw.required_documents.into_iter().map(|d| d.0).collect(),
+            eligibility: raw.eligibility,
+            weights: raw.weights,
+            priority: raw.priority,
         })
     }
 }
