@@ -18,8 +18,24 @@ pub const DEFAULT_PROGRAMS: &[(&str, &str)] = &[
         include_str!("../../../programs/ca-human-rights-defenders.toml"),
     ),
     (
+        "ca-government-assisted.toml",
+        include_str!("../../../programs/ca-government-assisted.toml"),
+    ),
+    (
+        "ca-bvor.toml",
+        include_str!("../../../programs/ca-bvor.toml"),
+    ),
+    (
         "ca-private-sponsorship.toml",
         include_str!("../../../programs/ca-private-sponsorship.toml"),
+    ),
+    (
+        "ca-psr-group-of-five.toml",
+        include_str!("../../../programs/ca-psr-group-of-five.toml"),
+    ),
+    (
+        "ca-psr-community-sponsor.toml",
+        include_str!("../../../programs/ca-psr-community-sponsor.toml"),
     ),
 ];
 
