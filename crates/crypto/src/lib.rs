@@ -64,6 +64,7 @@ mod password;
 mod recovery;
 mod sealed;
 mod secret;
+mod signing;
 mod token;
 mod totp;
 
@@ -79,6 +80,10 @@ pub use password::{
 };
 pub use recovery::{RECOVERY_CODE_COUNT, RecoveryCode, RecoveryCodeHash, generate_recovery_codes};
 pub use sealed::{Sealed, WrappedKey};
+pub use signing::{
+    FINGERPRINT_CHARS, ORG_PUBLIC_KEY_LEN, ORG_SIGNATURE_LEN, OrgPublicKey, OrgSignature,
+    OrgSigningKey, SignatureError,
+};
 pub use token::{SecretToken, TOKEN_CHARS, TokenDigest, TokenPurpose};
 pub use totp::{TOTP_DIGITS, TOTP_SECRET_LEN, TOTP_STEP_SECONDS, TotpSecret, step_at, totp_qr_svg};
 pub use zeroize::Zeroizing;

@@ -6,6 +6,7 @@ mod keyring;
 mod leaks;
 mod props;
 mod seal;
+mod signing;
 mod wrap;
 
 use corridor_crypto::{KdfParams, KeyringHeader, RootKey};
