@@ -440,19 +440,7 @@ pub fn select(units: &Units, capacity: Capacity) -> Selection {
     let block = m.isqrt().max(1);
     let blocks = m.div_ceil(block);
 
-    // checkpoints[k] = the suffix row from candidate min((k + 1) × block, m) on; the last
-    // block's is the empty suffix, all zeros.
-    let mut checkpoints = vec![0 as Cell; blocks * width];
-    let mut row = vec![0 as Cell; width];
-    let mut next = vec![0 as Cell; width];
-    for j in (block..m).rev() {
-        suffix_step(&row, &candidates[j], &mut next);
-        std::mem::swap(&mut row, &mut next);
-        if j % block == 0 {
-            let k = j / block - 1;
-            checkpoints[k * width..(k + 1) * width].copy_from_slice(&row);
-        }
-    }
+    let checkpoints = suffix_checkpoints(&candidates, block, width);
 
     // The forward sweep: `prefix` is the best over the candidates before `i`, `after` the
     // suffix after it, `remaining` the capacity the choices so far leave.
@@ -577,6 +565,25 @@ fn rank_by_size(units: &[Unit], cap: usize) -> (Vec<Option<Decision>>, Vec<Candi
     }
     candidates.sort_unstable_by_key(|c| c.index);
     (decisions, candidates)
+}
+
+/// The suffix rows the forward sweep starts each block from: row `k` is the best over the
+/// candidates from min((k + 1) × block, candidates) on, for every capacity; the last block's
+/// is the empty suffix, all zeros.
+fn suffix_checkpoints(candidates: &[Candidate], block: usize, width: usize) -> Vec<Cell> {
+    let m = candidates.len();
+    let mut checkpoints = vec![0 as Cell; m.div_ceil(block) * width];
+    let mut row = vec![0 as Cell; width];
+    let mut next = vec![0 as Cell; width];
+    for j in (block..m).rev() {
+        suffix_step(&row, &candidates[j], &mut next);
+        std::mem::swap(&mut row, &mut next);
+        if j % block == 0 {
+            let k = j / block - 1;
+            checkpoints[k * width..(k + 1) * width].copy_from_slice(&row);
+        }
+    }
+    checkpoints
 }
 
 /// `out` = the best over `candidate` and the suffix `next`, for every capacity.
