@@ -1,6 +1,7 @@
 //! Integration tests for `corridor-core`'s public API: one binary, one module per idea.
 
 mod a_number;
+mod assessment;
 mod audit;
 mod claims;
 mod input;

@@ -118,3 +118,143 @@ fn a_program_may_require_up_to_three_evidence_verifiers() {
         assert_eq!(e.field, "evidence_verifiers", "{bad}: {e}");
     }
 }
+
+#[test]
+fn policy_tables_are_read_and_absent_ones_take_defaults() {
+    use corridor_core::assessment::{SponsorKind, Vulnerability};
+    use corridor_core::{RiskLevel, evidence::StrengthLevel};
+    let program = Program::from_toml(
+        &format!(
+            "{GOOD}sponsor = \"group_of_five\"\nreferral_partner = \"A group\"\n\
+         required_documents = [\"identity document\"]\n\
+         [eligibility]\nlocations = [\"us\"]\nmin_risk = \"high\"\nmin_evidence = \"moderate\"\n\
+         [weights.objective]\nrisk = 9\n\
+         [weights.vulnerability.needs]\nlgbtq = 40\n\
+         [priority]\nemergency_days = 3\n"
+        )
+        .replace("public_policy", "private_sponsorship"),
+    )
+    .unwrap();
+    assert_eq!(program.sponsor, Some(SponsorKind::GroupOfFive));
+    assert_eq!(program.referral_partner.as_deref(), Some("A group"));
+    assert_eq!(program.required_documents, ["identity document"]);
+    assert_eq!(program.eligibility.locations, ["US".parse().unwrap()]);
+    assert_eq!(program.eligibility.min_risk, RiskLevel::High);
+    assert_eq!(program.eligibility.min_evidence, StrengthLevel::Moderate);
+    assert!(!program.eligibility.requires_recognition);
+    assert_eq!(program.weights.objective.risk, 9);
+    // The other objective weights keep their defaults.
+    assert_eq!(program.weights.objective.urgency, 3);
+    // A map given in the file replaces the default map: what is not named weighs nothing.
+    assert_eq!(
+        program
+            .weights
+            .vulnerability
+            .needs
+            .get(&Vulnerability::Lgbtq),
+        Some(&40)
+    );
+    assert_eq!(
+        program
+            .weights
+            .vulnerability
+            .needs
+            .get(&Vulnerability::MedicalNeeds),
+        None
+    );
+    assert_eq!(program.priority.emergency_days, 3);
+    assert_eq!(program.priority.urgent_days, 42);
+
+    let plain = Program::from_toml(GOOD).unwrap();
+    assert_eq!(plain.sponsor, None);
+    assert!(plain.required_documents.is_empty());
+    assert_eq!(plain.weights, Default::default());
+}
+
+#[test]
+fn bad_policy_values_are_named() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "[eligibility]\nmin_risk = \"extreme\"\n",
+            "eligibility.min_risk",
+            "unknown value",
+        ),
+        (
+            "[eligibility]\nlocations = [\"USA\"]\n",
+            "eligibility.locations[0]",
+            "country code",
+        ),
+        (
+            "[eligibility]\nminimum = 3\n",
+            "eligibility.minimum",
+            "unknown field",
+        ),
+        (
+            "[weights.objective]\nrisk = -1\n",
+            "weights.objective.risk",
+            "",
+        ),
+        (
+            "[weights.risk.military]\ngeneral = 5\n",
+            "weights.risk.military",
+            "unknown value",
+        ),
+        (
+            "[weights.risk]\nclosed_percent = 101\n",
+            "weights.risk.closed_percent",
+            "at most 100",
+        ),
+        ("[priority]\nemergency_days = 0\n", "priority", "at least 1"),
+        (
+            "[priority]\nurgent_days = 5\nemergency_days = 7\n",
+            "priority",
+            "urgent_days",
+        ),
+        (
+            "sponsor = \"group_of_five\"\n",
+            "sponsor",
+            "private sponsorship",
+        ),
+        (
+            "required_documents = [\"\"]\n",
+            "required_documents[0]",
+            "empty",
+        ),
+        ("capacity = 100001\n", "capacity", "at most"),
+    ];
+    for (extra, field, reason) in cases {
+        let text = if extra.starts_with("capacity") {
+            GOOD.replace("capacity = 300\n", extra)
+        } else if extra.starts_with('[') {
+            format!("{GOOD}{extra}")
+        } else {
+            format!("{extra}{GOOD}")
+        };
+        let e = err(&text);
+        assert!(e.field.starts_with(field), "{extra:?}: {e}");
+        assert!(e.reason.contains(reason), "{extra:?}: {e}");
+    }
+}
+
+#[test]
+fn the_shipped_program_files_parse() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../programs");
+    let mut slugs = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        slugs.push(Program::from_toml(&text).unwrap().slug.to_string());
+    }
+    slugs.sort();
+    assert_eq!(
+        slugs,
+        [
+            "ca-bvor",
+            "ca-government-assisted",
+            "ca-human-rights-defenders",
+            "ca-private-sponsorship",
+            "ca-psr-community-sponsor",
+            "ca-psr-group-of-five",
+            "ca-public-policy-2026"
+        ]
+    );
+}
