@@ -1,8 +1,8 @@
 //! Selects among 100,000 synthetic family units: sizes 1 to 6 skewed towards small families
-//! (about 35% single people, 25% couples, then 17%, 12%, 7%, 4%), values from eight
-//! bands and a coarse score, with many exact ties, from a deterministic xorshift RNG. Times capacities of 100,
-//! 1,000 (the issue's) and 5,000 persons; five rounds each, median and best printed. Run with
-//! `cargo bench -p corridor-core --bench select`.
+//! (about 35% single people, 25% couples, then 17%, 12%, 7%, 4%), values from eight bands and
+//! a coarse score, with many exact ties, from a deterministic xorshift RNG. Times capacities
+//! of 100, 1,000 (the issue's) and 5,000 persons; five rounds each, median and best printed.
+//! Run with `cargo bench -p corridor-core --bench select`.
 //!
 //! Measured on a 2-core development VM (AMD EPYC, load average about 2 from other builds),
 //! median of five rounds over three runs:
