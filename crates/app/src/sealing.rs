@@ -55,6 +55,8 @@ pub(crate) fn seal_case_under(root: &RootKey, key: &CaseKey, case: &Case) -> Cas
             .notes
             .as_ref()
             .map(|notes| seal_field(key, &record, "notes", notes)),
+        assessment: (!case.assessment.is_empty())
+            .then(|| seal_field(key, &record, "assessment", &case.assessment)),
     };
     let claims = case
         .claims
@@ -133,6 +135,13 @@ pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
         .as_ref()
         .map(|sealed| from_json(id, "notes", &open("notes", sealed)?))
         .transpose()?;
+    let assessment = stored
+        .sealed
+        .assessment
+        .as_ref()
+        .map(|sealed| from_json(id, "assessment", &open("assessment", sealed)?))
+        .transpose()?
+        .unwrap_or_default();
     let claims = stored
         .claims
         .iter()
@@ -154,6 +163,7 @@ pub(crate) fn open_case(root: &RootKey, stored: &CaseRecord) -> Result<Case> {
         russia_risk,
         claims,
         notes,
+        assessment,
         created_at: columns.created_at,
         updated_at: columns.updated_at,
     })

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::AssessmentFacts;
 use crate::claim::{Claim, ClaimGroup, group_claims};
 use crate::ids::{CaseId, OrgId};
 use crate::person::Person;
@@ -33,6 +34,9 @@ pub struct Case {
     pub claims: Vec<Claim>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// What assessment knows beyond the above, and people's decisions on it.
+    #[serde(default, skip_serializing_if = "AssessmentFacts::is_empty")]
+    pub assessment: AssessmentFacts,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -56,6 +60,7 @@ impl Case {
             russia_risk: RussiaRisk::default(),
             claims: Vec::new(),
             notes: None,
+            assessment: AssessmentFacts::default(),
             created_at: now,
             updated_at: now,
         }
@@ -100,6 +105,7 @@ impl fmt::Debug for Case {
                 "notes",
                 &self.notes.as_ref().map(|_| format_args!("<redacted>")),
             )
+            .field("assessment", &self.assessment)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
             .finish()

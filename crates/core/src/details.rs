@@ -204,6 +204,7 @@ impl CaseDetails {
             },
             claims: Vec::new(),
             notes: self.notes,
+            assessment: Default::default(),
         }
     }
 }

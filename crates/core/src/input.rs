@@ -4,6 +4,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use crate::assessment::AssessmentFacts;
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
@@ -232,6 +233,26 @@ pub struct CaseInput {
     pub claims: Vec<ClaimInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Assessment facts as recorded at intake. Flag clearances and score overrides are legal
+    /// decisions taken on a case, never brought in by a document.
+    #[serde(
+        default,
+        skip_serializing_if = "AssessmentFacts::is_empty",
+        deserialize_with = "recorded_facts"
+    )]
+    pub assessment: AssessmentFacts,
+}
+
+fn recorded_facts<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<AssessmentFacts, D::Error> {
+    let facts = AssessmentFacts::deserialize(deserializer)?;
+    if !facts.clearances.is_empty() || !facts.overrides.is_empty() {
+        return Err(serde::de::Error::custom(
+            "clearances and overrides are decided on the case, not brought in by a document",
+        ));
+    }
+    Ok(facts)
 }
 
 impl CaseInput {
@@ -256,6 +277,7 @@ impl CaseInput {
                 .map(|c| c.into_claim(ClaimId::random()))
                 .collect(),
             notes: self.notes,
+            assessment: self.assessment,
             created_at: now,
             updated_at: now,
         }

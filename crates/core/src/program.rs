@@ -159,8 +159,8 @@ struct RawProgram {
     priority: PriorityWindows,
 }
 
-/// The most people a program file may give as its capacity.
-pub const MAX_CAPACITY: u32 = 100_000;
+/// The most people a program file may give as its capacity: what selection takes exactly.
+pub const MAX_CAPACITY: u32 = crate::selection::MAX_CAPACITY;
 
 /// Why a program file was rejected: the field (empty for the file as a whole) and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -32,6 +32,8 @@ pub struct SealedCase {
     pub us_status: Sealed,
     pub russia_risk: Sealed,
     pub notes: Option<Sealed>,
+    /// The assessment facts; `None` when nothing is recorded.
+    pub assessment: Option<Sealed>,
 }
 
 /// A sealed claim; `position` keeps the order in which claims were recorded.

@@ -235,7 +235,7 @@ macro_rules! impl_sql_store {
                 let mut qb = QueryBuilder::<$db>::new(
                     "INSERT INTO cases (id, organisation_id, program, stage, custody, proceedings, \
                      risk_level, final_order_date, scheduled_removal_date, created_at, updated_at, \
-                     names, person, us_status, russia_risk, notes) ",
+                     names, person, us_status, russia_risk, notes, assessment) ",
                 );
                 qb.push_values(chunk, |mut row, record| {
                     let c = &record.columns;
@@ -255,7 +255,8 @@ macro_rules! impl_sql_store {
                         .push_bind(s.person.as_bytes())
                         .push_bind(s.us_status.as_bytes())
                         .push_bind(s.russia_risk.as_bytes())
-                        .push_bind(s.notes.as_ref().map(|n| n.as_bytes()));
+                        .push_bind(s.notes.as_ref().map(|n| n.as_bytes()))
+                        .push_bind(s.assessment.as_ref().map(|a| a.as_bytes()));
                 });
                 qb.build().execute(&mut **tx).await?;
 
@@ -313,8 +314,8 @@ macro_rules! impl_sql_store {
                 "UPDATE cases SET program = $1, stage = $2, custody = $3, proceedings = $4, \
                  risk_level = $5, final_order_date = $6, scheduled_removal_date = $7, \
                  updated_at = $8, names = $9, person = $10, us_status = $11, \
-                 russia_risk = $12, notes = $13 \
-                 WHERE id = $14 AND organisation_id = $15 AND updated_at = $16",
+                 russia_risk = $12, notes = $13, assessment = $14 \
+                 WHERE id = $15 AND organisation_id = $16 AND updated_at = $17",
             )
             .bind(c.program.as_str())
             .bind(c.stage.as_str())
@@ -329,6 +330,7 @@ macro_rules! impl_sql_store {
             .bind(s.us_status.as_bytes())
             .bind(s.russia_risk.as_bytes())
             .bind(s.notes.as_ref().map(|n| n.as_bytes()))
+            .bind(s.assessment.as_ref().map(|a| a.as_bytes()))
             .bind(c.id.0)
             .bind(c.organisation.0)
             .bind(expected_updated_at)
@@ -418,8 +420,8 @@ macro_rules! impl_sql_store {
             let uuid = id.0;
             let row = sqlx::query(&format!(
                 "SELECT {CASE_COLUMNS}, c.names, c.person, c.us_status, c.russia_risk, \
-                 c.notes, k.wrapped_key FROM cases c JOIN case_keys k ON k.case_id = c.id \
-                 WHERE c.id = $1"
+                 c.notes, c.assessment, k.wrapped_key FROM cases c \
+                 JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1"
             ))
             .bind(uuid)
             .fetch_optional(&mut *conn)
@@ -444,6 +446,10 @@ macro_rules! impl_sql_store {
                 notes: row
                     .try_get::<Option<Vec<u8>>, _>("notes")?
                     .map(|bytes| sealed_column(bytes, "cases", "notes"))
+                    .transpose()?,
+                assessment: row
+                    .try_get::<Option<Vec<u8>>, _>("assessment")?
+                    .map(|bytes| sealed_column(bytes, "cases", "assessment"))
                     .transpose()?,
             };
             let claims = sqlx::query(

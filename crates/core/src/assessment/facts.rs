@@ -255,6 +255,11 @@ impl From<Persons> for u32 {
 }
 
 impl AssessmentFacts {
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        *self == AssessmentFacts::default()
+    }
+
     /// The latest clearance of `flag`, if any.
     pub fn clearance(&self, flag: FlagKind) -> Option<&FlagClearance> {
         self.clearances.iter().rev().find(|c| c.flag == flag)

@@ -220,7 +220,7 @@ fn bad_policy_values_are_named() {
             "required_documents[0]",
             "empty",
         ),
-        ("capacity = 100001\n", "capacity", "at most"),
+        ("capacity = 10001\n", "capacity", "at most"),
     ];
     for (extra, field, reason) in cases {
         let text = if extra.starts_with("capacity") {

@@ -146,6 +146,7 @@ impl Spec {
                 us_status: seal("us_status", "us status"),
                 russia_risk: seal("russia_risk", "risk"),
                 notes: Some(seal("notes", "notes")),
+                assessment: Some(seal("assessment", "assessment")),
             },
             claims: (0..self.claims)
                 .map(|position| {
