@@ -34,6 +34,7 @@ pub mod referral;
 pub mod risk;
 pub mod screening;
 pub mod selection;
+pub mod triage;
 pub mod us_status;
 pub mod workflow;
 

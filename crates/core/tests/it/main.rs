@@ -9,4 +9,5 @@ mod partial_date;
 mod program;
 mod screening;
 mod selection;
+mod triage;
 mod workflow;
