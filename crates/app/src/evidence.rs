@@ -47,7 +47,15 @@ pub enum Custodian<'a> {
 }
 
 impl Custodian<'_> {
-    fn actor(&self) -> Actor {
+    /// The organisation whose cases a user works on; `None` for the operator, who sees all.
+    pub(crate) fn organisation(&self) -> Option<corridor_core::OrgId> {
+        match self {
+            Custodian::User(who) => Some(who.organisation),
+            Custodian::Operator => None,
+        }
+    }
+
+    pub(crate) fn actor(&self) -> Actor {
         match self {
             Custodian::User(who) => who.actor(),
             Custodian::Operator => Actor::Operator,
@@ -650,7 +658,7 @@ fn open_review(key: &CaseKey, case: CaseId, row: &ReviewRow) -> Result<Review> {
     })
 }
 
-fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
+pub(crate) fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
     Ok(EvidenceView {
         id: row.id,
         case_id: row.case_id,

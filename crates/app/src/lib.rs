@@ -27,6 +27,7 @@ mod screening;
 mod sealing;
 mod sessions;
 mod sharing;
+mod triage;
 mod visibility;
 
 use std::sync::{Arc, RwLock};
@@ -54,6 +55,7 @@ pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
 pub use preview::{MAX_PREVIEW_PAGES, MAX_PREVIEW_PDF_BYTES, Preview, PreviewError, RenderedPage};
 pub use review::{AlertView, CaseScreening, ScreeningSummary};
+pub use triage::TriageBoard;
 pub use screening::ListedMatch;
 
 /// An unsealed Corridor: store, root key, programs and the name index.

@@ -81,6 +81,30 @@ pub enum Command {
     /// Evidence files and records of a case, sealed (files in DATA_DIR/blobs).
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Assessment and selection for a program's places.
+    #[command(subcommand)]
+    Triage(TriageCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Assess the open cases of a program and choose the family units its places go to,
+    /// exactly (never splitting a family), with why each is in or out.
+    Select {
+        /// The program's slug; without it, the program with the most open cases.
+        #[arg(long, value_name = "NAME")]
+        program: Option<String>,
+        /// Places in persons, instead of what the program has left (a what-if).
+        #[arg(long, value_name = "N")]
+        capacity: Option<u32>,
+        /// The day to assess on (YYYY-MM-DD); today when not given.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// One JSON object: capacity, persons_selected, selected (units with their case ids
+        /// and persons), and every unit with why it is in or out.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

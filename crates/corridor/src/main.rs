@@ -9,6 +9,7 @@ mod lists;
 mod output;
 mod passphrase;
 mod show;
+mod triage;
 
 use std::process::ExitCode;
 
@@ -81,6 +82,7 @@ fn main() -> ExitCode {
             Command::Screen(command) => commands::screen(global, command),
             Command::Lists(command) => lists::command(global, command),
             Command::Evidence(command) => evidence::command(global, command).await,
+            Command::Triage(command) => triage::command(global, command).await,
         }
     });
     match result {

@@ -10,7 +10,7 @@ fn init_creates_the_store_and_refuses_to_run_twice() {
     let env = Env::initialised();
     assert!(env.data_dir.join("corridor.db").is_file());
     let programs = files_under(&env.data_dir.join("programs"));
-    assert_eq!(programs.len(), 3, "the default programs are written");
+    assert_eq!(programs.len(), 7, "the default programs are written");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -8,3 +8,4 @@ mod cases;
 mod screen;
 mod support;
 mod tokens;
+mod triage;
