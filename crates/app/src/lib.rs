@@ -55,8 +55,8 @@ pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
 pub use preview::{MAX_PREVIEW_PAGES, MAX_PREVIEW_PDF_BYTES, Preview, PreviewError, RenderedPage};
 pub use review::{AlertView, CaseScreening, ScreeningSummary};
-pub use triage::TriageBoard;
 pub use screening::ListedMatch;
+pub use triage::TriageBoard;
 
 /// An unsealed Corridor: store, root key, programs and the name index.
 pub struct Corridor {

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use corridor_core::selection::Capacity;
 use corridor_core::triage::{Board, Candidate, board};
 use corridor_core::{
-    Assessment, AssessmentInput, AuditAction, AuditOutcome, Case, CaseId, Permission,
-    ProgramSlug, Stage, assess,
+    Assessment, AssessmentInput, AuditAction, AuditOutcome, Case, CaseId, Permission, ProgramSlug,
+    Stage, assess,
 };
 use corridor_store::{AlertFilter, CaseFilter, Page, StoredCase};
 
@@ -48,7 +48,12 @@ impl std::fmt::Debug for TriageBoard {
 }
 
 /// Stages whose cases hold a place in the program.
-const COMMITTED: [Stage; 4] = [Stage::Referred, Stage::Accepted, Stage::Travel, Stage::Arrived];
+const COMMITTED: [Stage; 4] = [
+    Stage::Referred,
+    Stage::Accepted,
+    Stage::Travel,
+    Stage::Arrived,
+];
 
 impl Corridor {
     /// The assessment of `case` (already read by the caller, with its evidence and whether an
@@ -212,8 +217,7 @@ impl Corridor {
                 AuditOutcome::Allowed,
             ),
         };
-        self.audit(listed.with_subject(program.to_string()))
-            .await?;
+        self.audit(listed.with_subject(program.to_string())).await?;
         Ok(TriageBoard {
             program: program.clone(),
             program_capacity: policy.capacity,

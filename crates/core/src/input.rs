@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
 use crate::assessment::AssessmentFacts;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;

@@ -137,7 +137,9 @@ fn the_board_lists_selected_units_first_then_by_priority() {
         [true, true, false]
     );
     assert!(
-        board.units[2].why.starts_with("Not selected: 2 other families of 1 person rank above it"),
+        board.units[2]
+            .why
+            .starts_with("Not selected: 2 other families of 1 person rank above it"),
         "{}",
         board.units[2].why
     );
