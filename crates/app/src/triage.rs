@@ -104,17 +104,23 @@ impl Corridor {
 
     /// The priority board of `program` on `today`: for a user (needs `referral_manage`) the
     /// cases of their organisation, for the operator every case. `capacity` replaces what the
-    /// program has left (a what-if). Audited as one listing.
+    /// program has left (a what-if). Audited as one listing, or as an export when `exported`
+    /// (a CSV download).
     pub async fn triage_board(
         &self,
         by: Custodian<'_>,
         program: &ProgramSlug,
         capacity: Option<u32>,
         today: NaiveDate,
+        exported: bool,
     ) -> Result<TriageBoard> {
+        let action = if exported {
+            AuditAction::Export
+        } else {
+            AuditAction::CaseListed
+        };
         if let Custodian::User(who) = by {
-            self.permit(who, Permission::ReferralManage, AuditAction::CaseListed)
-                .await?;
+            self.permit(who, Permission::ReferralManage, action).await?;
         }
         let policy = self
             .programs
@@ -209,11 +215,11 @@ impl Corridor {
             .map(|(case, _)| (case.id, case.person.names.primary().text().to_owned()))
             .collect();
         let listed = match by {
-            Custodian::User(who) => event(who, AuditAction::CaseListed, AuditOutcome::Allowed),
+            Custodian::User(who) => event(who, action, AuditOutcome::Allowed),
             Custodian::Operator => corridor_core::AuditEvent::new(
                 chrono::Utc::now(),
                 by.actor(),
-                AuditAction::CaseListed,
+                action,
                 AuditOutcome::Allowed,
             ),
         };
@@ -226,5 +232,55 @@ impl Corridor {
             names,
             assessments,
         })
+    }
+}
+
+impl TriageBoard {
+    /// The board as CSV, one row per case (a family's members share their unit's number):
+    /// for a spreadsheet, so a cell that a spreadsheet would read as a formula is quoted as
+    /// text.
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        let header = [
+            "unit",
+            "selected",
+            "priority",
+            "days_left",
+            "persons",
+            "value",
+            "case_id",
+            "name",
+            "why",
+        ];
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(header);
+        for (number, unit) in self.board.units.iter().enumerate() {
+            for case in &unit.cases {
+                let name = self.names.get(case).map_or("", String::as_str);
+                let _ = writer.write_record([
+                    (number + 1).to_string(),
+                    if unit.selected { "yes" } else { "no" }.to_owned(),
+                    unit.priority.as_str().to_owned(),
+                    unit.days_left.to_string(),
+                    unit.persons.to_string(),
+                    unit.value.to_string(),
+                    case.to_string(),
+                    spreadsheet_text(name),
+                    unit.why.clone(),
+                ]);
+            }
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// `text`, with a leading `'` if a spreadsheet would otherwise run it as a formula.
+fn spreadsheet_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
     }
 }

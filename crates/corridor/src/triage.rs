@@ -59,7 +59,7 @@ async fn select(
             .ok_or_else(|| Failure::failed("no open case in any program"))?,
     };
     Ok(corridor
-        .triage_board(Custodian::Operator, &program, capacity, today)
+        .triage_board(Custodian::Operator, &program, capacity, today, false)
         .await?)
 }
 

@@ -112,6 +112,7 @@ impl SignedIn {
             csrf: self.csrf.clone(),
             cases: may(corridor_core::Permission::CaseList),
             referrals: may(corridor_core::Permission::ReferralRead),
+            triage: may(corridor_core::Permission::ReferralManage),
             screening: may(corridor_core::Permission::ScreeningRun),
             alerts: may(corridor_core::Permission::ScreeningReview),
             audit: may(corridor_core::Permission::AuditRead),
@@ -129,6 +130,7 @@ pub struct Who {
     /// Which parts of the navigation this user may open.
     pub cases: bool,
     pub referrals: bool,
+    pub triage: bool,
     pub screening: bool,
     pub alerts: bool,
     pub audit: bool,

@@ -48,6 +48,48 @@ impl Translator {
         family(m, "role", Role::ALL, Role::as_str, Role::label);
         family(
             m,
+            "priority",
+            corridor_core::PriorityLevel::ALL,
+            corridor_core::PriorityLevel::as_str,
+            corridor_core::PriorityLevel::label,
+        );
+        family(
+            m,
+            "check_status",
+            corridor_core::assessment::CheckStatus::ALL,
+            corridor_core::assessment::CheckStatus::as_str,
+            corridor_core::assessment::CheckStatus::label,
+        );
+        family(
+            m,
+            "check",
+            corridor_core::assessment::CheckKind::ALL,
+            corridor_core::assessment::CheckKind::as_str,
+            corridor_core::assessment::CheckKind::label,
+        );
+        family(
+            m,
+            "flag",
+            corridor_core::assessment::FlagKind::ALL,
+            corridor_core::assessment::FlagKind::as_str,
+            corridor_core::assessment::FlagKind::label,
+        );
+        family(
+            m,
+            "stca_exception",
+            corridor_core::assessment::StcaException::ALL,
+            corridor_core::assessment::StcaException::as_str,
+            corridor_core::assessment::StcaException::label,
+        );
+        family(
+            m,
+            "score",
+            corridor_core::assessment::ScoreKind::ALL,
+            corridor_core::assessment::ScoreKind::as_str,
+            corridor_core::assessment::ScoreKind::label,
+        );
+        family(
+            m,
             "verification",
             corridor_core::VerificationStatus::ALL,
             corridor_core::VerificationStatus::as_str,

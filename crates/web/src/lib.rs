@@ -110,6 +110,8 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         )
         .route("/screening/gaps", get(pages::gaps::page))
         .route("/screening/gaps.csv", get(pages::gaps::csv))
+        .route("/triage", get(pages::triage::page))
+        .route("/triage.csv", get(pages::triage::csv))
         .route("/referrals", get(pages::referrals::referrals))
         .route("/referrals/{id}", get(pages::referrals::referral))
         .route("/admin/audit", get(pages::audit::audit_log))

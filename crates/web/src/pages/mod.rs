@@ -15,6 +15,7 @@ pub mod intake;
 pub mod list;
 pub mod login;
 pub mod referrals;
+pub mod triage;
 pub mod upload;
 
 use askama::Template;
@@ -138,6 +139,22 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             "error.forbidden",
             "error.forbidden_text",
             "",
+        ),
+        // A slug from a query string that names no configured program.
+        AppError::UnknownProgram { .. } => message(
+            t,
+            StatusCode::BAD_REQUEST,
+            "error.bad_filter",
+            "error.bad_filter_text",
+            "program",
+        ),
+        // A value a page passed on unchecked: the field is named, never the value.
+        AppError::Input(error) => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.bad_request",
+            "error.bad_filter_text",
+            &error.field,
         ),
         AppError::Unauthenticated => message(
             t,

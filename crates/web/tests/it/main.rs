@@ -14,5 +14,6 @@ mod pages;
 mod referrals;
 mod site;
 mod support;
+mod triage;
 mod upload;
 mod webdriver;

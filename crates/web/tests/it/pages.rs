@@ -754,6 +754,16 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/screening/gaps.csv",
         Some(corridor_core::Permission::ScreeningRun),
     ),
+    (
+        "GET",
+        "/triage",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
+    (
+        "GET",
+        "/triage.csv",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
     // Nothing is referred to the matrix's organisation: every referral page is denied here;
     // the referral flow has its own test.
     (

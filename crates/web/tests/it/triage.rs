@@ -1,0 +1,167 @@
+//! The priority board: what a coordinator sees, the what-if capacity, the CSV download
+//! (audited as an export, spreadsheet formulas defused), bad queries named.
+
+use axum::http::StatusCode;
+use corridor_core::Role;
+use serde_json::json;
+
+use crate::support::{App, PASSWORD};
+
+async fn coordinator(app: &App) -> String {
+    app.corridor
+        .create_user(
+            &app.admin,
+            app.organisation,
+            "coco",
+            Role::Coordinator,
+            PASSWORD,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("coordinator");
+    app.sign_in("coco").await.0
+}
+
+/// A case of the sponsorship program (no evidence threshold), named `name`.
+async fn add(app: &App, name: &str, removal_in_days: Option<i64>) -> corridor_core::CaseId {
+    let removal = removal_in_days
+        .map(|d| (chrono::Utc::now().date_naive() + chrono::Duration::days(d)).to_string());
+    let name = name.to_owned();
+    app.add(move |case| {
+        case["program"] = json!("ca-private-sponsorship");
+        case["person"]["names"] = json!([{ "text": name, "kind": "passport" }]);
+        case["us_status"]["stays"] = json!([]);
+        case["us_status"]["scheduled_removal"] = json!(removal);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_coordinator_sees_the_board_tries_a_capacity_and_downloads_it() {
+    let app = App::new().await;
+    let soon = add(&app, "Synthetic Soonest", Some(3)).await;
+    let later = add(&app, "=HYPERLINK(\"x\")", None).await;
+    let cookie = coordinator(&app).await;
+
+    let (status, _, page) = app
+        .request(
+            "GET",
+            "/triage?program=ca-private-sponsorship",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Synthetic Soonest"), "{page}");
+    assert!(page.contains(&format!("/cases/{soon}")), "{page}");
+    // Both fit the program's 100 places.
+    assert!(
+        page.contains(r#"<strong id="persons-selected">2</strong>"#),
+        "{page}"
+    );
+
+    // What if there were one place: the person facing removal in three days.
+    let (status, _, page) = app
+        .request(
+            "GET",
+            "/triage?program=ca-private-sponsorship&capacity=1",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"<strong id="persons-selected">1</strong>"#),
+        "{page}"
+    );
+    let first_row = page.split(r#"<tr class="unit"#).nth(1).expect("a row");
+    assert!(
+        first_row.contains("selected") && first_row.contains(&soon.to_string()),
+        "{first_row}"
+    );
+
+    let (status, headers, csv) = app
+        .request(
+            "GET",
+            "/triage.csv?program=ca-private-sponsorship&capacity=1",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "unit,selected,priority,days_left,persons,value,case_id,name,why"
+    );
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].starts_with("1,yes,") && lines[1].contains(&soon.to_string()),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("2,no,") && lines[2].contains(&later.to_string()),
+        "{csv}"
+    );
+    // A name a spreadsheet would run as a formula is quoted as text.
+    assert!(lines[2].contains("'=HYPERLINK"), "{csv}");
+    let exported = app
+        .corridor
+        .audit_log(
+            &corridor_store::AuditFilter {
+                action: Some(corridor_core::AuditAction::Export),
+                ..Default::default()
+            },
+            corridor_store::Page::new(0, 5),
+        )
+        .await
+        .expect("log");
+    assert_eq!(exported.len(), 1, "the download is audited as an export");
+}
+
+#[tokio::test]
+async fn bad_queries_are_named_and_other_roles_are_refused() {
+    let app = App::new().await;
+    add(&app, "Synthetic Person", None).await;
+    let cookie = coordinator(&app).await;
+    for (query, named) in [
+        ("program=Not%20A%20Slug", "program"),
+        ("program=ca-private-sponsorship&capacity=many", "capacity"),
+        ("program=ca-private-sponsorship&capacity=-1", "capacity"),
+    ] {
+        let (status, _, page) = app
+            .request("GET", &format!("/triage?{query}"), None, Some(&cookie))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(page.contains(named), "{query}: {page}");
+    }
+    let (status, _, page) = app
+        .request(
+            "GET",
+            "/triage?program=no-such-program",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("program"), "{page}");
+    let (status, _, page) = app
+        .request(
+            "GET",
+            "/triage?program=ca-private-sponsorship&capacity=20000",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("capacity"), "{page}");
+    // A caseworker does not run the board.
+    let (status, _, _) = app.get("/triage").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
