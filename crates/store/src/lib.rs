@@ -17,6 +17,7 @@ mod model;
 mod postgres;
 mod screening;
 mod shared;
+mod signing;
 mod sqlite;
 
 pub use accounts::{
@@ -34,6 +35,7 @@ pub use model::{
 };
 pub use postgres::PostgresStore;
 pub use screening::{AlertDecision, AlertFilter, AlertRow, ScreeningStore};
+pub use signing::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -65,12 +67,24 @@ pub struct UpcomingHearing {
 /// audit, screening and evidence in their modules) so that each can be read and grown on its
 /// own.
 pub trait Store:
-    CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore + EvidenceStore
+    CaseStore
+    + AccountStore
+    + ApiTokenStore
+    + AuditStore
+    + ScreeningStore
+    + EvidenceStore
+    + SigningKeyStore
 {
 }
 
 impl<T> Store for T where
-    T: CaseStore + AccountStore + ApiTokenStore + AuditStore + ScreeningStore + EvidenceStore
+    T: CaseStore
+        + AccountStore
+        + ApiTokenStore
+        + AuditStore
+        + ScreeningStore
+        + EvidenceStore
+        + SigningKeyStore
 {
 }
 

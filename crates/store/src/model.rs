@@ -232,4 +232,6 @@ pub struct Snapshot {
     pub screening_alerts: Vec<crate::AlertRow>,
     /// Evidence items and their reviews (not the files: they are blobs, kept apart).
     pub evidence: crate::EvidenceSnapshot,
+    /// The organisations' signing keys, still wrapped.
+    pub signing_keys: Vec<crate::SigningKeyRow>,
 }

@@ -873,6 +873,7 @@ macro_rules! impl_sql_store {
                 let accounts = account_sql::read_snapshot(&mut tx).await?;
                 let screening_alerts = screening_sql::read_all(&mut tx).await?;
                 let evidence = evidence_sql::read_all(&mut tx).await?;
+                let signing_keys = signing_sql::read_all(&mut tx).await?;
                 let audit = audit_sql::read_chain(&mut tx).await?;
                 if let Some(row) = audit.unreadable {
                     return Err(row.into());
@@ -891,6 +892,7 @@ macro_rules! impl_sql_store {
                     audit_head,
                     screening_alerts,
                     evidence,
+                    signing_keys,
                 })
             }
 
@@ -930,6 +932,9 @@ macro_rules! impl_sql_store {
                     screening_sql::insert(&mut tx, alert).await?;
                 }
                 evidence_sql::insert_all(&mut tx, &snapshot.evidence).await?;
+                for key in &snapshot.signing_keys {
+                    signing_sql::insert(&mut tx, key).await?;
+                }
                 // Verbatim, seqs and hashes and the head's seal included, so the restored
                 // chain verifies as the original did.
                 audit_sql::insert_entries(&mut tx, &snapshot.audit_log).await?;

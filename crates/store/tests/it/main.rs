@@ -8,6 +8,7 @@ mod conformance;
 mod evidence;
 mod postgres;
 mod screening;
+mod signing;
 mod sqlite;
 mod support;
 
@@ -19,6 +20,7 @@ mod checks {
     pub use crate::conformance::*;
     pub use crate::evidence::*;
     pub use crate::screening::*;
+    pub use crate::signing::*;
 }
 
 /// Expands each conformance check into one test per engine.
@@ -97,4 +99,6 @@ conformance_suite!(
     evidence_needs_a_live_case_and_an_original_of_the_same_case,
     reviews_move_an_item_only_from_the_status_they_saw,
     purging_a_case_destroys_its_evidence_and_snapshots_carry_the_rest,
+    // signing.rs
+    signing_keys_are_kept_once_per_organisation_and_carried_by_snapshots,
 );
