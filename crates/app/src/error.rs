@@ -21,6 +21,10 @@ pub enum AppError {
     UnknownProgram { slug: ProgramSlug, known: String },
     #[error("case {0} not found")]
     CaseNotFound(CaseId),
+    /// A dossier was asked for a case that may not be referred yet: an inadmissibility flag
+    /// awaits a legal user, or a requirement of the program is not met.
+    #[error("case {case} cannot be referred yet: {why}")]
+    NotReferable { case: CaseId, why: String },
     #[error("case {0} has been purged; only its tombstone remains")]
     CasePurged(CaseId),
     #[error("case {0} was changed by someone else meanwhile; reload it and edit again")]
@@ -46,6 +50,10 @@ pub enum AppError {
     Backup(String),
     #[error("{0}")]
     Programs(String),
+    /// A dossier could not be made (its content broke a rule, the signing key would not open).
+    /// The message names fields and ids, never content.
+    #[error("dossier: {0}")]
+    Dossier(String),
     #[error("the audit log could not be written: {0}")]
     AuditFailed(String),
 

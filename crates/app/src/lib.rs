@@ -12,6 +12,7 @@ mod cases;
 mod dashboard;
 pub mod demo;
 mod demo_users;
+mod dossier;
 mod editing;
 mod error;
 mod evidence;
@@ -45,6 +46,7 @@ pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
+pub use dossier::IssuedDossier;
 pub use error::{AppError, Result};
 pub use evidence::{
     Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceRecord, EvidenceUpload, EvidenceView,

@@ -101,6 +101,8 @@ string_enum! {
         EvidenceVerified => "evidence_verified", "Evidence verified",
         EvidenceDisputed => "evidence_disputed", "Evidence disputed",
         EvidenceRejected => "evidence_rejected", "Evidence rejected",
+        /// A signed referral dossier of the case was issued (built and handed out).
+        DossierIssued => "dossier_issued", "Referral dossier issued",
     }
 }
 

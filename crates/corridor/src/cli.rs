@@ -84,6 +84,31 @@ pub enum Command {
     /// Assessment and selection for a program's places.
     #[command(subcommand)]
     Triage(TriageCommand),
+    /// Referral dossiers: build a signed one, verify one.
+    #[command(subcommand)]
+    Dossier(DossierCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DossierCommand {
+    /// Issue a case's referral dossier, signed with its organisation's key: writes
+    /// `dossier-<case>-v<N>.pdf` and `.json` into DIR and prints the key's fingerprint.
+    Build {
+        #[arg(long, value_name = "ID")]
+        case: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Check a dossier's JSON: its signature, its content, and the PDF beside it (same name,
+    /// `.pdf`) against the hash it carries. Needs no data directory.
+    Verify {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The issuer's public key (64 hex digits), obtained by another channel: without it,
+        /// a valid signature only shows who signed, not that they are who you expect.
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

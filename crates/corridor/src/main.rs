@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod datadir;
+mod dossier;
 mod evidence;
 mod lists;
 mod output;
@@ -83,6 +84,7 @@ fn main() -> ExitCode {
             Command::Lists(command) => lists::command(global, command),
             Command::Evidence(command) => evidence::command(global, command).await,
             Command::Triage(command) => triage::command(global, command).await,
+            Command::Dossier(command) => dossier::command(global, command).await,
         }
     });
     match result {

@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod bad_input;
 mod canary;
+mod dossier;
 mod cases;
 mod screen;
 mod support;
