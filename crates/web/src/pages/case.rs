@@ -46,6 +46,105 @@ struct CasePage<'a> {
     criminal_cases: Vec<String>,
     claim_groups: Vec<ClaimGroupView<'a>>,
     notes: Option<String>,
+    /// The legal checklist, scores and priority under the case's program.
+    assessment: Option<AssessmentView>,
+}
+
+/// The assessment as the case page shows it.
+struct AssessmentView {
+    priority: &'static str,
+    priority_label: String,
+    priority_why: String,
+    days_left: i64,
+    deadline: String,
+    /// Label, value in use, and the factors (or the override) in words.
+    scores: Vec<(String, u32, Vec<String>)>,
+    /// Label, status key, status label, why, the evidence ids it rests on.
+    checks: Vec<(String, &'static str, String, String, Vec<String>)>,
+    stca: String,
+    prior_us_asylum_claim: bool,
+    /// Label, why, cleared.
+    flags: Vec<(String, String, bool)>,
+    referral_blocked: bool,
+}
+
+impl AssessmentView {
+    fn of(t: &Translator, a: &corridor_core::Assessment) -> AssessmentView {
+        let checklist = &a.checklist;
+        AssessmentView {
+            priority: a.priority.level.as_str(),
+            priority_label: t.label("priority", a.priority.level.as_str()).to_owned(),
+            priority_why: a.priority.why.clone(),
+            days_left: a.priority.days_left,
+            deadline: a.priority.deadline.to_string(),
+            scores: a
+                .scores()
+                .iter()
+                .map(|score| {
+                    let mut lines: Vec<String> = score
+                        .factors
+                        .iter()
+                        .map(|f| format!("+{} {}", f.points, f.what))
+                        .collect();
+                    if score.overridden {
+                        lines.push(format!(
+                            "{} {}",
+                            t.get("assessment.overridden"),
+                            score.computed
+                        ));
+                    }
+                    (
+                        t.label("score", score.kind.as_str()).to_owned(),
+                        score.value,
+                        lines,
+                    )
+                })
+                .collect(),
+            checks: checklist
+                .items
+                .iter()
+                .map(|item| {
+                    (
+                        t.label("check", item.kind.as_str()).to_owned(),
+                        item.status.as_str(),
+                        t.label("check_status", item.status.as_str()).to_owned(),
+                        item.why.clone(),
+                        item.evidence.clone(),
+                    )
+                })
+                .collect(),
+            stca: if !checklist.stca.applies {
+                t.get("assessment.stca_not_applicable").to_owned()
+            } else if checklist.stca.exceptions.is_empty() {
+                t.get("assessment.stca_barred").to_owned()
+            } else {
+                let names: Vec<&str> = checklist
+                    .stca
+                    .exceptions
+                    .iter()
+                    .map(|e| t.label("stca_exception", e.as_str()))
+                    .collect();
+                format!(
+                    "{} {}",
+                    t.get("assessment.stca_exception"),
+                    names.join(", ")
+                )
+            },
+            prior_us_asylum_claim: checklist.prior_us_asylum_claim,
+            flags: checklist
+                .flags
+                .iter()
+                .map(|flag| {
+                    (
+                        t.label("flag", flag.kind.as_str()).to_owned(),
+                        flag.why.clone(),
+                        !flag.blocks(),
+                    )
+                })
+                .collect(),
+            referral_blocked: checklist.referral_blocked(),
+        }
+    }
 }
 
 /// One evidence item as the case page lists it.
@@ -186,6 +285,13 @@ pub async fn case_page(
                 Ok(screening) => screening,
                 Err(error) => return app_error(t, error),
             };
+            let confirmed = page.screening.as_ref().is_some_and(|s| s.confirmed > 0);
+            let today = chrono::Utc::now().date_naive();
+            page.assessment = state
+                .corridor
+                .assess_case(&case, &items, confirmed, today)
+                .ok()
+                .map(|a| AssessmentView::of(t, &a));
             render(t, page)
         }
         Ok(CaseView::Purged(_)) => message(
@@ -364,6 +470,7 @@ fn view<'a>(
         screening: None,
         evidence: Vec::new(),
         evidence_strength: None,
+        assessment: None,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

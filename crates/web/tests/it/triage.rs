@@ -165,3 +165,33 @@ async fn bad_queries_are_named_and_other_roles_are_refused() {
     let (status, _, _) = app.get("/triage").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_case_page_shows_the_checklist_scores_priority_and_flags() {
+    let app = App::new().await;
+    let id = app.add(|_| {}).await;
+    let (status, _, page) = app.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    // Detained under a BIA appeal with the automatic stay: urgent, not an emergency.
+    assert!(section.contains("priority-urgent"), "{section}");
+    for shown in [
+        "Legal checklist",
+        "Outside the country of nationality",
+        "A family member in Canada with status",
+        "Prior US asylum claim",
+        "Risk on return",
+        "None raised.",
+    ] {
+        assert!(section.contains(shown), "{shown}: {section}");
+    }
+    assert!(!section.contains("Referral is blocked"), "{section}");
+
+    let flagged = app
+        .add(|case| case["russia_risk"]["military"] = json!("deserter"))
+        .await;
+    let (_, _, page) = app.get(&format!("/cases/{flagged}")).await;
+    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    assert!(section.contains("Referral is blocked"), "{section}");
+    assert!(section.contains("awaiting a legal review"), "{section}");
+}
