@@ -10,6 +10,7 @@ mod audit;
 mod backup;
 mod cases;
 mod dashboard;
+mod decisions;
 pub mod demo;
 mod demo_users;
 mod dossier;

@@ -103,6 +103,10 @@ string_enum! {
         EvidenceRejected => "evidence_rejected", "Evidence rejected",
         /// A signed referral dossier of the case was issued (built and handed out).
         DossierIssued => "dossier_issued", "Referral dossier issued",
+        /// A legal user cleared an inadmissibility flag, with a reason (sealed with the case).
+        FlagCleared => "flag_cleared", "Inadmissibility flag cleared",
+        /// A person replaced a computed score, with a reason (sealed with the case).
+        ScoreOverridden => "score_overridden", "Score overridden",
     }
 }
 

@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod audit;
 mod cases;
+mod decisions;
 mod editing;
 mod evidence;
 mod referrals;

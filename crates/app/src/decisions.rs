@@ -1,0 +1,122 @@
+//! People's decisions on an assessment: a legal user clears an inadmissibility flag (needs
+//! `legal_review`), a coordinator or legal user replaces a computed score (needs
+//! `referral_manage` or `legal_review`). Each needs a reason, is sealed with the case, and is
+//! audited; a refusal writes nothing.
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use corridor_core::assessment::{FlagClearance, FlagKind, Reason, ScoreKind, ScoreOverride};
+use corridor_core::{AuditAction, AuditOutcome, CaseId, InputError, Permission};
+
+use crate::accounts::Principal;
+use crate::sealing::{case_key, open_case, seal_case_under};
+use crate::visibility::event;
+use crate::{AppError, Corridor, Result};
+
+fn field_error(field: &str, reason: impl Into<String>) -> AppError {
+    AppError::Input(InputError {
+        field: field.to_owned(),
+        reason: reason.into(),
+    })
+}
+
+impl Corridor {
+    /// Clears `flag` on case `id` of `who`'s organisation, with `reason`, if the flag is
+    /// raised and not yet cleared on `today`. Returns the case's new version.
+    pub async fn clear_flag_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        flag: FlagKind,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<DateTime<Utc>> {
+        if let Err(error) = who.require(Permission::LegalReview) {
+            return self
+                .refused(who, AuditAction::FlagCleared, Some(id), error)
+                .await;
+        }
+        let reason = Reason::new(reason, "reason")
+            .map_err(|e| field_error(e.field, e.reason.to_string()))?;
+        let record = self.owned_record(who, id, AuditAction::FlagCleared).await?;
+        let mut case = open_case(&self.root, &record)?;
+        let confirmed = self.confirmed_listing(id).await?;
+        let assessment = self.assess_case(&case, &[], confirmed, today)?;
+        match assessment.checklist.flags.iter().find(|f| f.kind == flag) {
+            None => return Err(field_error("flag", "this flag is not raised on the case")),
+            Some(raised) if !raised.blocks() => {
+                return Err(field_error("flag", "this flag is already cleared"));
+            }
+            Some(_) => {}
+        }
+        let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
+        case.assessment.clearances.push(FlagClearance {
+            flag,
+            by: who.user,
+            at: now,
+            reason,
+        });
+        case.updated_at = now;
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
+        self.store
+            .update_case(&sealed, record.columns.updated_at)
+            .await?;
+        tracing::info!(case = %id, flag = flag.as_str(), "flag cleared");
+        self.audit(
+            event(who, AuditAction::FlagCleared, AuditOutcome::Allowed)
+                .with_case(id)
+                .with_subject(flag.as_str().to_owned()),
+        )
+        .await?;
+        Ok(now)
+    }
+
+    /// Replaces the computed `score` of case `id` of `who`'s organisation by `value` (0 to
+    /// 100), with `reason`. Returns the case's new version.
+    pub async fn override_score_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        score: ScoreKind,
+        value: u32,
+        reason: &str,
+    ) -> Result<DateTime<Utc>> {
+        if !who.may(Permission::ReferralManage) && !who.may(Permission::LegalReview) {
+            let error = who
+                .require(Permission::ReferralManage)
+                .expect_err("the user may not");
+            return self
+                .refused(who, AuditAction::ScoreOverridden, Some(id), error)
+                .await;
+        }
+        if value > corridor_core::assessment::facts::MAX_SCORE {
+            return Err(field_error("value", "must be 0 to 100"));
+        }
+        let reason = Reason::new(reason, "reason")
+            .map_err(|e| field_error(e.field, e.reason.to_string()))?;
+        let record = self
+            .owned_record(who, id, AuditAction::ScoreOverridden)
+            .await?;
+        let mut case = open_case(&self.root, &record)?;
+        let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
+        case.assessment.overrides.push(ScoreOverride {
+            score,
+            value,
+            by: who.user,
+            at: now,
+            reason,
+        });
+        case.updated_at = now;
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
+        self.store
+            .update_case(&sealed, record.columns.updated_at)
+            .await?;
+        tracing::info!(case = %id, score = score.as_str(), "score overridden");
+        self.audit(
+            event(who, AuditAction::ScoreOverridden, AuditOutcome::Allowed)
+                .with_case(id)
+                .with_subject(score.as_str().to_owned()),
+        )
+        .await?;
+        Ok(now)
+    }
+}

@@ -1,0 +1,209 @@
+//! Decisions on an assessment: a legal user clears a flag, a coordinator overrides a score;
+//! each needs its right and a reason, is sealed with the case, audited, and a refusal writes
+//! nothing. A cleared flag lets a dossier be issued.
+
+use corridor_app::{AppError, Custodian};
+use corridor_core::assessment::{FlagKind, ScoreKind};
+use corridor_core::{AuditAction, AuditOutcome, Role};
+use corridor_store::{AuditFilter, Page};
+use serde_json::json;
+
+use crate::support::{TestCorridor, example_with};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn field_of(error: AppError) -> String {
+    match error {
+        AppError::Input(e) => e.field,
+        other => panic!("expected an input error, got {other}"),
+    }
+}
+
+async fn count(t: &TestCorridor, action: AuditAction, outcome: AuditOutcome) -> usize {
+    t.corridor
+        .audit_log(
+            &AuditFilter {
+                action: Some(action),
+                outcome: Some(outcome),
+                ..AuditFilter::default()
+            },
+            Page::ALL,
+        )
+        .await
+        .expect("log")
+        .len()
+}
+
+#[tokio::test]
+async fn a_legal_user_clears_a_flag_and_the_dossier_can_then_be_issued() {
+    let t = TestCorridor::new().await;
+    let admin = t.first_admin().await;
+    let legal = t.member(&admin, t.organisation, "lena", Role::Legal).await;
+    let caseworker = t
+        .member(&admin, t.organisation, "cara", Role::Caseworker)
+        .await;
+    let id = t
+        .corridor
+        .add_case(
+            t.organisation,
+            example_with(|case| {
+                case["program"] = json!("ca-private-sponsorship");
+                case["russia_risk"]["military"] = json!("deserter");
+            }),
+        )
+        .await
+        .expect("case");
+
+    // While the flag is raised, no dossier.
+    let refused = t
+        .corridor
+        .issue_dossier(Custodian::Operator, id, today())
+        .await
+        .expect_err("blocked");
+    assert!(
+        matches!(refused, AppError::NotReferable { .. }),
+        "{refused}"
+    );
+
+    // A caseworker may not clear it; nothing is written, the refusal is audited.
+    let before = t.corridor.store().case(id).await.expect("read");
+    let error = t
+        .corridor
+        .clear_flag_for(
+            &caseworker,
+            id,
+            FlagKind::MilitaryService,
+            "served as a cook",
+            today(),
+        )
+        .await
+        .expect_err("no right");
+    assert!(matches!(error, AppError::Forbidden(_)), "{error}");
+    assert_eq!(t.corridor.store().case(id).await.expect("read"), before);
+    assert_eq!(
+        count(&t, AuditAction::FlagCleared, AuditOutcome::Denied).await,
+        1
+    );
+
+    // Bad input is named, and writes nothing.
+    let error = t
+        .corridor
+        .clear_flag_for(&legal, id, FlagKind::MilitaryService, "   ", today())
+        .await
+        .expect_err("no reason");
+    assert_eq!(field_of(error), "reason");
+    let error = t
+        .corridor
+        .clear_flag_for(&legal, id, FlagKind::CriminalRecord, "no record", today())
+        .await
+        .expect_err("not raised");
+    assert_eq!(field_of(error), "flag");
+    assert_eq!(t.corridor.store().case(id).await.expect("read"), before);
+
+    t.corridor
+        .clear_flag_for(
+            &legal,
+            id,
+            FlagKind::MilitaryService,
+            "Conscript service in 2015, no deployment: Article 1F review done.",
+            today(),
+        )
+        .await
+        .expect("cleared");
+    assert_eq!(
+        count(&t, AuditAction::FlagCleared, AuditOutcome::Allowed).await,
+        1
+    );
+    let error = t
+        .corridor
+        .clear_flag_for(&legal, id, FlagKind::MilitaryService, "again", today())
+        .await
+        .expect_err("already cleared");
+    assert_eq!(field_of(error), "flag");
+
+    let case = t.corridor.case(id).await.expect("case");
+    let corridor_app::CaseView::Live(case) = case else {
+        panic!("live")
+    };
+    assert_eq!(case.assessment.clearances.len(), 1);
+    assert_eq!(case.assessment.clearances[0].by, legal.user);
+
+    let issued = t
+        .corridor
+        .issue_dossier(Custodian::Operator, id, today())
+        .await
+        .expect("issued");
+    assert_eq!(issued.version, 1);
+    assert!(issued.pdf.starts_with(b"%PDF-"));
+    corridor_dossier::verify(&issued.json, Some(&issued.pdf), None).expect("verifies");
+    assert_eq!(
+        count(&t, AuditAction::DossierIssued, AuditOutcome::Allowed).await,
+        1
+    );
+    // The reason is sealed: it is nowhere on disk in plain.
+    assert!(!crate::support::contains(
+        &t.disk_bytes(),
+        b"Article 1F review done"
+    ));
+}
+
+#[tokio::test]
+async fn a_coordinator_overrides_a_score_with_a_reason() {
+    let t = TestCorridor::new().await;
+    let admin = t.first_admin().await;
+    let coordinator = t
+        .member(&admin, t.organisation, "coco", Role::Coordinator)
+        .await;
+    let verifier = t
+        .member(&admin, t.organisation, "vera", Role::Verifier)
+        .await;
+    let id = t
+        .corridor
+        .add_case(t.organisation, example_with(|_| {}))
+        .await
+        .expect("case");
+
+    let error = t
+        .corridor
+        .override_score_for(&verifier, id, ScoreKind::Vulnerability, 80, "reason")
+        .await
+        .expect_err("no right");
+    assert!(matches!(error, AppError::Forbidden(_)), "{error}");
+    for (value, reason, field) in [(101, "too high", "value"), (50, "", "reason")] {
+        let error = t
+            .corridor
+            .override_score_for(&coordinator, id, ScoreKind::Vulnerability, value, reason)
+            .await
+            .expect_err("bad input");
+        assert_eq!(field_of(error), field);
+    }
+    t.corridor
+        .override_score_for(
+            &coordinator,
+            id,
+            ScoreKind::Vulnerability,
+            80,
+            "A serious illness the categories do not capture.",
+        )
+        .await
+        .expect("overridden");
+    let corridor_app::CaseView::Live(case) = t.corridor.case(id).await.expect("case") else {
+        panic!("live")
+    };
+    let assessment = t
+        .corridor
+        .assess_case(&case, &[], false, today())
+        .expect("assessed");
+    assert_eq!(assessment.vulnerability.value, 80);
+    assert!(assessment.vulnerability.overridden);
+    assert_eq!(
+        count(&t, AuditAction::ScoreOverridden, AuditOutcome::Allowed).await,
+        1
+    );
+    assert_eq!(
+        count(&t, AuditAction::ScoreOverridden, AuditOutcome::Denied).await,
+        1
+    );
+}
