@@ -1,6 +1,6 @@
 //! People's decisions on an assessment: a legal user clears an inadmissibility flag (needs
-//! `legal_review`), a coordinator or legal user replaces a computed score (needs
-//! `referral_manage` or `legal_review`). Each needs a reason, is sealed with the case, and is
+//! `legal_review`), a coordinator, who runs the priority board, replaces a computed score
+//! (needs `referral_manage`). Each needs a reason, is sealed with the case, and is
 //! audited; a refusal writes nothing.
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -20,6 +20,37 @@ fn field_error(field: &str, reason: impl Into<String>) -> AppError {
 }
 
 impl Corridor {
+    /// `Ok` if `who` may clear flags on case `id` (the right, and their organisation owns
+    /// it); a refusal is audited. For forms, which check before they validate.
+    pub async fn may_clear_flags(&self, who: &Principal, id: CaseId) -> Result<()> {
+        self.may_decide(who, id, Permission::LegalReview, AuditAction::FlagCleared)
+            .await
+    }
+
+    /// `Ok` if `who` may override scores on case `id`; a refusal is audited.
+    pub async fn may_override_scores(&self, who: &Principal, id: CaseId) -> Result<()> {
+        self.may_decide(
+            who,
+            id,
+            Permission::ReferralManage,
+            AuditAction::ScoreOverridden,
+        )
+        .await
+    }
+
+    async fn may_decide(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        permission: Permission,
+        action: AuditAction,
+    ) -> Result<()> {
+        if let Err(error) = who.require(permission) {
+            return self.refused(who, action, Some(id), error).await;
+        }
+        self.owned_record(who, id, action).await.map(|_| ())
+    }
+
     /// Clears `flag` on case `id` of `who`'s organisation, with `reason`, if the flag is
     /// raised and not yet cleared on `today`. Returns the case's new version.
     pub async fn clear_flag_for(
@@ -80,10 +111,7 @@ impl Corridor {
         value: u32,
         reason: &str,
     ) -> Result<DateTime<Utc>> {
-        if !who.may(Permission::ReferralManage) && !who.may(Permission::LegalReview) {
-            let error = who
-                .require(Permission::ReferralManage)
-                .expect_err("the user may not");
+        if let Err(error) = who.require(Permission::ReferralManage) {
             return self
                 .refused(who, AuditAction::ScoreOverridden, Some(id), error)
                 .await;

@@ -113,6 +113,7 @@ impl SignedIn {
             cases: may(corridor_core::Permission::CaseList),
             referrals: may(corridor_core::Permission::ReferralRead),
             triage: may(corridor_core::Permission::ReferralManage),
+            legal: may(corridor_core::Permission::LegalReview),
             screening: may(corridor_core::Permission::ScreeningRun),
             alerts: may(corridor_core::Permission::ScreeningReview),
             audit: may(corridor_core::Permission::AuditRead),
@@ -131,6 +132,8 @@ pub struct Who {
     pub cases: bool,
     pub referrals: bool,
     pub triage: bool,
+    /// May clear inadmissibility flags.
+    pub legal: bool,
     pub screening: bool,
     pub alerts: bool,
     pub audit: bool,

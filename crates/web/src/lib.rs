@@ -81,6 +81,8 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/edit",
             get(pages::edit::edit_case_form).post(pages::edit::save_case),
         )
+        .route("/cases/{id}/flags", post(pages::decisions::clear_flag))
+        .route("/cases/{id}/scores", post(pages::decisions::override_score))
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/cases/{id}/refer", post(pages::case::refer))

@@ -63,8 +63,10 @@ struct AssessmentView {
     checks: Vec<(String, &'static str, String, String, Vec<String>)>,
     stca: String,
     prior_us_asylum_claim: bool,
-    /// Label, why, cleared.
-    flags: Vec<(String, String, bool)>,
+    /// Kind, label, why, cleared.
+    flags: Vec<(&'static str, String, String, bool)>,
+    /// Each score's key and label, for the override form.
+    score_kinds: Vec<(&'static str, String)>,
     referral_blocked: bool,
 }
 
@@ -136,11 +138,16 @@ impl AssessmentView {
                 .iter()
                 .map(|flag| {
                     (
+                        flag.kind.as_str(),
                         t.label("flag", flag.kind.as_str()).to_owned(),
                         flag.why.clone(),
                         !flag.blocks(),
                     )
                 })
+                .collect(),
+            score_kinds: corridor_core::assessment::ScoreKind::ALL
+                .iter()
+                .map(|kind| (kind.as_str(), t.label("score", kind.as_str()).to_owned()))
                 .collect(),
             referral_blocked: checklist.referral_blocked(),
         }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod case;
 pub mod case_form;
 pub mod dashboard;
+pub mod decisions;
 pub mod edit;
 pub mod evidence;
 pub mod gaps;

@@ -754,6 +754,17 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/screening/gaps.csv",
         Some(corridor_core::Permission::ScreeningRun),
     ),
+    // The matrix's case has no flag raised: an allowed user is told so (422).
+    (
+        "POST",
+        "/cases/{id}/flags",
+        Some(corridor_core::Permission::LegalReview),
+    ),
+    (
+        "POST",
+        "/cases/{id}/scores",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
     (
         "GET",
         "/triage",

@@ -8,6 +8,11 @@ use serde_json::json;
 use crate::support::{App, PASSWORD};
 
 async fn coordinator(app: &App) -> String {
+    coordinator_session(app).await.0
+}
+
+/// A signed-in coordinator's cookie and CSRF token.
+async fn coordinator_session(app: &App) -> (String, String) {
     app.corridor
         .create_user(
             &app.admin,
@@ -19,7 +24,7 @@ async fn coordinator(app: &App) -> String {
         )
         .await
         .expect("coordinator");
-    app.sign_in("coco").await.0
+    app.sign_in("coco").await
 }
 
 /// A case of the sponsorship program (no evidence threshold), named `name`.
@@ -194,4 +199,105 @@ async fn the_case_page_shows_the_checklist_scores_priority_and_flags() {
     let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
     assert!(section.contains("Referral is blocked"), "{section}");
     assert!(section.contains("awaiting a legal review"), "{section}");
+}
+
+#[tokio::test]
+async fn a_legal_user_clears_a_flag_and_a_coordinator_overrides_a_score_on_the_case_page() {
+    let app = App::new().await;
+    let id = app
+        .add(|case| case["russia_risk"]["military"] = json!("mobilised"))
+        .await;
+    app.corridor
+        .create_user(
+            &app.admin,
+            app.organisation,
+            "lena",
+            Role::Legal,
+            PASSWORD,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("legal");
+    let (legal, legal_csrf) = app.sign_in("lena").await;
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&legal))
+        .await;
+    assert!(
+        page.contains(r#"action="/cases/"#) && page.contains("/flags"),
+        "the form is offered"
+    );
+
+    let (status, _, page) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/flags"),
+            Some(&format!("csrf={legal_csrf}&flag=military_service&reason=")),
+            Some(&legal),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("reason"), "{page}");
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/flags"),
+            Some(&format!(
+                "csrf={legal_csrf}&flag=military_service&reason=Mobilised+in+2022%2C+deserted+before+deployment"
+            )),
+            Some(&legal),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&legal))
+        .await;
+    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    assert!(section.contains("cleared by a legal review"), "{section}");
+    assert!(!section.contains("Referral is blocked"), "{section}");
+
+    // The caseworker may not clear flags; the coordinator overrides a score.
+    let (status, _) = app
+        .post(
+            &format!("/cases/{id}/flags"),
+            "flag=military_service&reason=x",
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (cookie, csrf) = coordinator_session(&app).await;
+    for value in ["101", "many"] {
+        let (status, _, page) = app
+            .request(
+                "POST",
+                &format!("/cases/{id}/scores"),
+                Some(&format!(
+                    "csrf={csrf}&score=urgency&value={value}&reason=because"
+                )),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+        assert!(page.contains("value"), "{page}");
+    }
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/scores"),
+            Some(&format!(
+                "csrf={csrf}&score=urgency&value=95&reason=Removal+flight+rumoured+for+next+week"
+            )),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&cookie))
+        .await;
+    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    assert!(section.contains("<strong>95</strong>"), "{section}");
+    assert!(
+        section.contains("set by a person with a reason"),
+        "{section}"
+    );
+    // The reason is sealed with the case, not shown on the page.
+    assert!(!section.contains("rumoured"), "{section}");
 }
