@@ -762,7 +762,31 @@ macro_rules! impl_sql_store {
                 expected_updated_at: DateTime<Utc>,
             ) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                let written = update_case_rows(&mut tx, record, expected_updated_at).await;
+                let written = async {
+                    let before: Option<String> =
+                        sqlx::query_scalar("SELECT stage FROM cases WHERE id = $1")
+                            .bind(record.columns.id.0)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    update_case_rows(&mut tx, record, expected_updated_at).await?;
+                    // A write that moves the stage keeps the stage history, in the same
+                    // transaction.
+                    if let Some(before) = before {
+                        let from: Stage = parse_column(&before, "cases", "stage")?;
+                        let to = record.columns.stage;
+                        if from != to {
+                            let change = StageChange {
+                                case_id: record.columns.id,
+                                from,
+                                to,
+                                at: record.columns.updated_at,
+                            };
+                            insert_stage_change(&mut tx, &change).await?;
+                        }
+                    }
+                    Ok(())
+                }
+                .await;
                 crate::shared::finish(tx, written).await
             }
 

@@ -607,11 +607,22 @@ pub async fn updates_replace_a_live_case_atomically_from_its_current_version(sto
         Some(StoredCase::Live(Box::new(original.clone()))),
         "a failed edit is rolled back"
     );
+    assert!(
+        store.stage_changes(id).await.expect("history").is_empty(),
+        "a refused edit records no stage change"
+    );
 
     store
         .update_case(&edited, original.columns.updated_at)
         .await
         .expect("edit");
+    // The edit moved the stage: the history says so, as of the edit.
+    let history = store.stage_changes(id).await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].from, history[0].to, history[0].at),
+        (original.columns.stage, Stage::Documenting, at(5))
+    );
     assert_eq!(
         store.case(id).await.expect("read"),
         Some(StoredCase::Live(Box::new(edited.clone())))
