@@ -247,9 +247,10 @@ fn recorded_facts<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<AssessmentFacts, D::Error> {
     let facts = AssessmentFacts::deserialize(deserializer)?;
-    if !facts.clearances.is_empty() || !facts.overrides.is_empty() {
+    if !facts.clearances.is_empty() || !facts.overrides.is_empty() || !facts.referral.is_empty() {
         return Err(serde::de::Error::custom(
-            "clearances and overrides are decided on the case, not brought in by a document",
+            "clearances, overrides and referral steps are recorded on the case, not brought in \
+             by a document",
         ));
     }
     Ok(facts)

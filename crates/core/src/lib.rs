@@ -31,6 +31,7 @@ pub mod organisation;
 pub mod person;
 pub mod program;
 pub mod referral;
+pub mod referral_status;
 pub mod risk;
 pub mod screening;
 pub mod selection;
@@ -77,6 +78,7 @@ pub use program::{
     CatalogError, Pathway, Program, ProgramCatalog, ProgramError, ProgramSlug, ProgramSlugError,
 };
 pub use referral::{ReferralView, RelativeInCanada};
+pub use referral_status::{ReferralEvent, ReferralStatus, ReferralStatusError};
 pub use risk::{
     Article, ArticleCode, ArticleError, CriminalCase, CriminalCaseStatus, MaxTerm, MilitaryStatus,
     PublicProfile, Registry, RegistryEntry, RiskLevel, RussiaRisk, WantedStatus,

@@ -211,6 +211,8 @@ pub struct AssessmentFacts {
     pub persons: Persons,
     pub clearances: Vec<FlagClearance>,
     pub overrides: Vec<ScoreOverride>,
+    /// The referral's steps with the receiving program, oldest first.
+    pub referral: Vec<crate::referral_status::ReferralEvent>,
 }
 
 fn is_one(persons: &Persons) -> bool {
