@@ -1,11 +1,13 @@
 //! People's decisions on an assessment: a legal user clears an inadmissibility flag (needs
 //! `legal_review`), a coordinator, who runs the priority board, replaces a computed score
-//! (needs `referral_manage`). Each needs a reason, is sealed with the case, and is
+//! (needs `referral_manage`) and records a referral's steps, which move the case's stage. Each needs a reason, is sealed with the case, and is
 //! audited; a refusal writes nothing.
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use corridor_core::assessment::{FlagClearance, FlagKind, Reason, ScoreKind, ScoreOverride};
-use corridor_core::{AuditAction, AuditOutcome, CaseId, InputError, Permission};
+use corridor_core::{
+    AuditAction, AuditOutcome, CaseId, InputError, Permission, ReferralEvent, ReferralStatus,
+};
 
 use crate::accounts::Principal;
 use crate::sealing::{case_key, open_case, seal_case_under};
@@ -146,5 +148,78 @@ impl Corridor {
         )
         .await?;
         Ok(now)
+    }
+
+    /// Records that case `id`'s referral reached `status` on `on` (needs `referral_manage`),
+    /// moving the case's stage with it in the same write. Sending needs the case prioritised
+    /// and referable (no flag awaiting a legal review, the program's requirements met).
+    /// Returns the case's stage afterwards.
+    pub async fn record_referral_status_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        status: ReferralStatus,
+        on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<corridor_core::Stage> {
+        if let Err(error) = who.require(Permission::ReferralManage) {
+            return self
+                .refused(who, AuditAction::ReferralStatusRecorded, Some(id), error)
+                .await;
+        }
+        let record = self
+            .owned_record(who, id, AuditAction::ReferralStatusRecorded)
+            .await?;
+        let mut case = open_case(&self.root, &record)?;
+        let to = corridor_core::referral_status::next_stage(
+            &case.assessment.referral,
+            status,
+            on,
+            case.stage,
+            today,
+        )
+        .map_err(|e| field_error(e.field, e.reason))?;
+        if status == ReferralStatus::Sent {
+            let key = case_key(&self.root, &record)?;
+            let evidence = self
+                .store
+                .evidence_of_case(id)
+                .await?
+                .iter()
+                .map(|row| crate::evidence::view(&key, row))
+                .collect::<Result<Vec<_>>>()?;
+            let confirmed = self.confirmed_listing(id).await?;
+            let assessment = self.assess_case(&case, &evidence, confirmed, today)?;
+            if let Some(why) = crate::dossier::not_referable(&assessment) {
+                return Err(AppError::NotReferable { case: id, why });
+            }
+        }
+        let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
+        if to != case.stage {
+            case.transition(to, now)?;
+        }
+        case.assessment.referral.push(ReferralEvent {
+            status,
+            on,
+            by: who.user,
+            at: now,
+        });
+        case.updated_at = now;
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
+        self.store
+            .update_case(&sealed, record.columns.updated_at)
+            .await?;
+        tracing::info!(case = %id, status = status.as_str(), stage = %to, "referral status recorded");
+        self.audit(
+            event(
+                who,
+                AuditAction::ReferralStatusRecorded,
+                AuditOutcome::Allowed,
+            )
+            .with_case(id)
+            .with_subject(status.as_str().to_owned()),
+        )
+        .await?;
+        Ok(to)
     }
 }

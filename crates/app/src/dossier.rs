@@ -234,7 +234,7 @@ impl Corridor {
 }
 
 /// Why the case may not be referred, if it may not.
-fn not_referable(assessment: &Assessment) -> Option<String> {
+pub(crate) fn not_referable(assessment: &Assessment) -> Option<String> {
     let checklist = &assessment.checklist;
     let blocking: Vec<&str> = checklist
         .flags

@@ -107,6 +107,9 @@ string_enum! {
         FlagCleared => "flag_cleared", "Inadmissibility flag cleared",
         /// A person replaced a computed score, with a reason (sealed with the case).
         ScoreOverridden => "score_overridden", "Score overridden",
+        /// A step of a referral was recorded (sent, acknowledged, accepted, declined, travel,
+        /// arrived); the case's stage moves with it.
+        ReferralStatusRecorded => "referral_status_recorded", "Referral status recorded",
     }
 }
 

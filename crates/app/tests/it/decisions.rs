@@ -207,3 +207,135 @@ async fn a_coordinator_overrides_a_score_with_a_reason() {
         1
     );
 }
+
+#[tokio::test]
+async fn referral_steps_drive_the_case_to_arrival_and_out_of_order_steps_are_refused() {
+    use corridor_core::{ReferralStatus, Stage};
+    let t = TestCorridor::new().await;
+    let admin = t.first_admin().await;
+    let coordinator = t
+        .member(&admin, t.organisation, "coco", Role::Coordinator)
+        .await;
+    let caseworker = t
+        .member(&admin, t.organisation, "cara", Role::Caseworker)
+        .await;
+    let id = t
+        .corridor
+        .add_case(
+            t.organisation,
+            example_with(|case| case["program"] = json!("ca-private-sponsorship")),
+        )
+        .await
+        .expect("case");
+    let day = |d: i64| today() - chrono::Duration::days(d);
+    let record = |who, status, on| {
+        t.corridor
+            .record_referral_status_for(who, id, status, on, today())
+    };
+
+    // Not prioritised yet: cannot be sent.
+    let error = record(&coordinator, ReferralStatus::Sent, day(9))
+        .await
+        .expect_err("assessing");
+    assert_eq!(field_of(error), "status");
+    t.corridor
+        .transition(id, Stage::Prioritised)
+        .await
+        .expect("prioritised");
+
+    let error = record(&caseworker, ReferralStatus::Sent, day(9))
+        .await
+        .expect_err("no right");
+    assert!(matches!(error, AppError::Forbidden(_)), "{error}");
+    let error = record(&coordinator, ReferralStatus::Accepted, day(9))
+        .await
+        .expect_err("not sent");
+    assert_eq!(field_of(error), "status");
+    let error = record(&coordinator, ReferralStatus::Sent, day(-1))
+        .await
+        .expect_err("future");
+    assert_eq!(field_of(error), "on");
+
+    for (status, on, stage) in [
+        (ReferralStatus::Sent, day(9), Stage::Referred),
+        (ReferralStatus::Acknowledged, day(7), Stage::Referred),
+        (ReferralStatus::Accepted, day(5), Stage::Accepted),
+        (ReferralStatus::Travel, day(2), Stage::Travel),
+        (ReferralStatus::Arrived, day(1), Stage::Arrived),
+    ] {
+        assert_eq!(
+            record(&coordinator, status, on).await.expect("step"),
+            stage,
+            "{status}"
+        );
+    }
+    let error = record(&coordinator, ReferralStatus::Sent, day(0))
+        .await
+        .expect_err("complete");
+    assert_eq!(field_of(error), "status");
+
+    // The stage history has every move, and the steps are kept with their days.
+    let history = t.corridor.store().stage_changes(id).await.expect("history");
+    let moves: Vec<Stage> = history.iter().map(|c| c.to).collect();
+    assert_eq!(
+        moves,
+        [
+            Stage::Prioritised,
+            Stage::Referred,
+            Stage::Accepted,
+            Stage::Travel,
+            Stage::Arrived
+        ]
+    );
+    let corridor_app::CaseView::Live(case) = t.corridor.case(id).await.expect("case") else {
+        panic!("live")
+    };
+    assert_eq!(case.assessment.referral.len(), 5);
+    assert_eq!(case.assessment.referral[2].on, day(5));
+    assert_eq!(
+        count(
+            &t,
+            AuditAction::ReferralStatusRecorded,
+            AuditOutcome::Allowed
+        )
+        .await,
+        5
+    );
+}
+
+#[tokio::test]
+async fn a_flagged_case_is_not_sent() {
+    use corridor_core::{ReferralStatus, Stage};
+    let t = TestCorridor::new().await;
+    let admin = t.first_admin().await;
+    let coordinator = t
+        .member(&admin, t.organisation, "coco", Role::Coordinator)
+        .await;
+    let id = t
+        .corridor
+        .add_case(
+            t.organisation,
+            example_with(|case| {
+                case["program"] = json!("ca-private-sponsorship");
+                case["russia_risk"]["military"] = json!("mobilised");
+            }),
+        )
+        .await
+        .expect("case");
+    t.corridor
+        .transition(id, Stage::Prioritised)
+        .await
+        .expect("prioritised");
+    let before = t.corridor.store().case(id).await.expect("read");
+    let error = t
+        .corridor
+        .record_referral_status_for(&coordinator, id, ReferralStatus::Sent, today(), today())
+        .await
+        .expect_err("flag");
+    assert!(matches!(error, AppError::NotReferable { .. }), "{error}");
+    assert_eq!(
+        t.corridor.store().case(id).await.expect("read"),
+        before,
+        "nothing written"
+    );
+}
