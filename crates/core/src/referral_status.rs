@@ -143,7 +143,10 @@ mod tests {
             let next = next_stage(&history, status, day(10), stage, day(20)).expect("allowed");
             assert_eq!(next, expected, "{status}");
             // The workflow's own table allows every move.
-            assert!(next == stage || stage.allowed_next().contains(&next), "{status}");
+            assert!(
+                next == stage || stage.allowed_next().contains(&next),
+                "{status}"
+            );
             stage = next;
             history.push(event(status, 10));
         }
