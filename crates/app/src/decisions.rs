@@ -40,6 +40,17 @@ impl Corridor {
         .await
     }
 
+    /// `Ok` if `who` may record referral steps on case `id`; a refusal is audited.
+    pub async fn may_record_referral(&self, who: &Principal, id: CaseId) -> Result<()> {
+        self.may_decide(
+            who,
+            id,
+            Permission::ReferralManage,
+            AuditAction::ReferralStatusRecorded,
+        )
+        .await
+    }
+
     async fn may_decide(
         &self,
         who: &Principal,

@@ -83,6 +83,13 @@ impl Translator {
         );
         family(
             m,
+            "referral_status",
+            corridor_core::ReferralStatus::ALL,
+            corridor_core::ReferralStatus::as_str,
+            corridor_core::ReferralStatus::label,
+        );
+        family(
+            m,
             "score",
             corridor_core::assessment::ScoreKind::ALL,
             corridor_core::assessment::ScoreKind::as_str,

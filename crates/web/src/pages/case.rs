@@ -67,6 +67,10 @@ struct AssessmentView {
     flags: Vec<(&'static str, String, String, bool)>,
     /// Each score's key and label, for the override form.
     score_kinds: Vec<(&'static str, String)>,
+    /// The referral's steps: label and day.
+    referral: Vec<(String, String)>,
+    /// The steps that may come next: key and label.
+    next_steps: Vec<(&'static str, String)>,
     referral_blocked: bool,
 }
 
@@ -145,6 +149,8 @@ impl AssessmentView {
                     )
                 })
                 .collect(),
+            referral: Vec::new(),
+            next_steps: Vec::new(),
             score_kinds: corridor_core::assessment::ScoreKind::ALL
                 .iter()
                 .map(|kind| (kind.as_str(), t.label("score", kind.as_str()).to_owned()))
@@ -298,7 +304,31 @@ pub async fn case_page(
                 .corridor
                 .assess_case(&case, &items, confirmed, today)
                 .ok()
-                .map(|a| AssessmentView::of(t, &a));
+                .map(|a| {
+                    let mut view = AssessmentView::of(t, &a);
+                    let history = &case.assessment.referral;
+                    view.referral = history
+                        .iter()
+                        .map(|e| {
+                            (
+                                t.label("referral_status", e.status.as_str()).to_owned(),
+                                e.on.to_string(),
+                            )
+                        })
+                        .collect();
+                    view.next_steps = corridor_core::ReferralStatus::allowed_after(
+                        history.last().map(|e| e.status),
+                    )
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.as_str(),
+                            t.label("referral_status", s.as_str()).to_owned(),
+                        )
+                    })
+                    .collect();
+                    view
+                });
             render(t, page)
         }
         Ok(CaseView::Purged(_)) => message(

@@ -1,12 +1,12 @@
 //! The assessment's decision forms on the case page: clearing an inadmissibility flag (legal
-//! users) and overriding a score (coordinators). Each takes a reason; a
+//! users), overriding a score and recording a referral's steps (coordinators). Each takes a reason; a
 //! refusal names the field (422) and changes nothing; success shows the case again.
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use corridor_core::CaseId;
 use corridor_core::assessment::{FlagKind, ScoreKind};
+use corridor_core::{CaseId, ReferralStatus};
 use serde::Deserialize;
 
 use super::{app_error, message};
@@ -101,6 +101,47 @@ pub async fn override_score(
         .await
     {
         Ok(_) => Redirect::to(&format!("/cases/{id}#assessment")).into_response(),
+        Err(error) => app_error(&state.t, error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReferralStatusForm {
+    status: String,
+    on: String,
+}
+
+/// `POST /cases/{id}/referral`: records a referral step, which moves the case's stage.
+pub async fn record_referral(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ReferralStatusForm>,
+) -> Response {
+    let Ok(id) = id.parse::<CaseId>() else {
+        return super::not_found(State(state.clone())).await;
+    };
+    if let Err(error) = state
+        .corridor
+        .may_record_referral(&signed_in.principal, id)
+        .await
+    {
+        return app_error(&state.t, error);
+    }
+    let Ok(status) = form.status.parse::<ReferralStatus>() else {
+        return refused(&state, "status");
+    };
+    let Ok(on) = corridor_core::parse_full_date(form.on.trim()) else {
+        return refused(&state, "on");
+    };
+    let today = chrono::Utc::now().date_naive();
+    match state
+        .corridor
+        .record_referral_status_for(&signed_in.principal, id, status, on, today)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#referral")).into_response(),
         Err(error) => app_error(&state.t, error),
     }
 }

@@ -766,6 +766,11 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         Some(corridor_core::Permission::ReferralManage),
     ),
     (
+        "POST",
+        "/cases/{id}/referral",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
+    (
         "GET",
         "/triage",
         Some(corridor_core::Permission::ReferralManage),

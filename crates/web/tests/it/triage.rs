@@ -301,3 +301,56 @@ async fn a_legal_user_clears_a_flag_and_a_coordinator_overrides_a_score_on_the_c
     // The reason is sealed with the case, not shown on the page.
     assert!(!section.contains("rumoured"), "{section}");
 }
+
+#[tokio::test]
+async fn a_coordinator_records_a_referrals_steps_on_the_case_page() {
+    let app = App::new().await;
+    let id = add(&app, "Synthetic Referred", None).await;
+    app.corridor
+        .transition(id, corridor_core::Stage::Prioritised)
+        .await
+        .expect("prioritised");
+    let (cookie, csrf) = coordinator_session(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let post = |form: String| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.request(
+                "POST",
+                &format!("/cases/{id}/referral"),
+                Some(&form),
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    // A step that cannot come yet, and a day that is not a date, are named.
+    let (status, _, page) = post(format!("csrf={csrf}&status=arrived&on={today}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("status"), "{page}");
+    let (status, _, page) = post(format!("csrf={csrf}&status=sent&on=yesterday")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("on"), "{page}");
+
+    let (status, _, _) = post(format!("csrf={csrf}&status=sent&on={today}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&cookie))
+        .await;
+    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    assert!(
+        section.contains(&format!("Sent <small>{today}</small>")),
+        "{section}"
+    );
+    // What may come next is offered, and nothing else.
+    assert!(
+        section.contains(r#"<option value="accepted">"#),
+        "{section}"
+    );
+    assert!(
+        !section.contains(r#"<option value="arrived">"#),
+        "{section}"
+    );
+    assert!(page.contains("Referred"), "the stage moved");
+}
