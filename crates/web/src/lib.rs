@@ -83,7 +83,10 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         )
         .route("/cases/{id}/flags", post(pages::decisions::clear_flag))
         .route("/cases/{id}/scores", post(pages::decisions::override_score))
-        .route("/cases/{id}/referral", post(pages::decisions::record_referral))
+        .route(
+            "/cases/{id}/referral",
+            post(pages::decisions::record_referral),
+        )
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/cases/{id}/refer", post(pages::case::refer))
