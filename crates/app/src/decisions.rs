@@ -100,17 +100,9 @@ impl Corridor {
             reason,
         });
         case.updated_at = now;
-        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
-        self.store
-            .update_case(&sealed, record.columns.updated_at)
+        self.save_decision(who, &record, &case, AuditAction::FlagCleared, flag.as_str())
             .await?;
         tracing::info!(case = %id, flag = flag.as_str(), "flag cleared");
-        self.audit(
-            event(who, AuditAction::FlagCleared, AuditOutcome::Allowed)
-                .with_case(id)
-                .with_subject(flag.as_str().to_owned()),
-        )
-        .await?;
         Ok(now)
     }
 
@@ -147,17 +139,15 @@ impl Corridor {
             reason,
         });
         case.updated_at = now;
-        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
-        self.store
-            .update_case(&sealed, record.columns.updated_at)
-            .await?;
-        tracing::info!(case = %id, score = score.as_str(), "score overridden");
-        self.audit(
-            event(who, AuditAction::ScoreOverridden, AuditOutcome::Allowed)
-                .with_case(id)
-                .with_subject(score.as_str().to_owned()),
+        self.save_decision(
+            who,
+            &record,
+            &case,
+            AuditAction::ScoreOverridden,
+            score.as_str(),
         )
         .await?;
+        tracing::info!(case = %id, score = score.as_str(), "score overridden");
         Ok(now)
     }
 
@@ -216,21 +206,38 @@ impl Corridor {
             at: now,
         });
         case.updated_at = now;
-        let sealed = seal_case_under(&self.root, &case_key(&self.root, &record)?, &case);
+        self.save_decision(
+            who,
+            &record,
+            &case,
+            AuditAction::ReferralStatusRecorded,
+            status.as_str(),
+        )
+        .await?;
+        tracing::info!(case = %id, status = status.as_str(), stage = %to, "referral status recorded");
+        Ok(to)
+    }
+
+    /// Writes a decision taken on `case` (read as `record`) and audits it as `action` about
+    /// `subject`. A write in between fails it rather than being undone.
+    async fn save_decision(
+        &self,
+        who: &Principal,
+        record: &corridor_store::CaseRecord,
+        case: &corridor_core::Case,
+        action: AuditAction,
+        subject: &str,
+    ) -> Result<()> {
+        let sealed = seal_case_under(&self.root, &case_key(&self.root, record)?, case);
         self.store
             .update_case(&sealed, record.columns.updated_at)
             .await?;
-        tracing::info!(case = %id, status = status.as_str(), stage = %to, "referral status recorded");
         self.audit(
-            event(
-                who,
-                AuditAction::ReferralStatusRecorded,
-                AuditOutcome::Allowed,
-            )
-            .with_case(id)
-            .with_subject(status.as_str().to_owned()),
+            event(who, action, AuditOutcome::Allowed)
+                .with_case(case.id)
+                .with_subject(subject.to_owned()),
         )
         .await?;
-        Ok(to)
+        Ok(())
     }
 }

@@ -132,13 +132,7 @@ impl Corridor {
             .into_iter()
             .find(|o| o.id == case.organisation)
             .ok_or(AppError::OrganisationNotFound(case.organisation))?;
-        let program = self
-            .programs
-            .get(&case.program)
-            .ok_or_else(|| AppError::UnknownProgram {
-                slug: case.program.clone(),
-                known: self.program_list(),
-            })?;
+        let program = self.program(&case.program)?;
         let version = self.dossiers_issued(id).await? + 1;
         let relied_on: Vec<&EvidenceView> = evidence
             .iter()

@@ -157,6 +157,19 @@ impl Corridor {
         }
     }
 
+    /// The configured program `slug`; an unknown one is an error listing those there are.
+    pub(crate) fn program(
+        &self,
+        slug: &corridor_core::ProgramSlug,
+    ) -> Result<&corridor_core::Program> {
+        self.programs
+            .get(slug)
+            .ok_or_else(|| AppError::UnknownProgram {
+                slug: slug.clone(),
+                known: self.program_list(),
+            })
+    }
+
     /// The slugs of the configured programs, for error messages.
     pub(crate) fn program_list(&self) -> String {
         self.programs

@@ -65,13 +65,7 @@ impl Corridor {
         confirmed_listing: bool,
         today: NaiveDate,
     ) -> Result<Assessment> {
-        let program = self
-            .programs
-            .get(&case.program)
-            .ok_or_else(|| AppError::UnknownProgram {
-                slug: case.program.clone(),
-                known: self.program_list(),
-            })?;
+        let program = self.program(&case.program)?;
         Ok(assess(
             AssessmentInput {
                 case,
@@ -122,13 +116,7 @@ impl Corridor {
         if let Custodian::User(who) = by {
             self.permit(who, Permission::ReferralManage, action).await?;
         }
-        let policy = self
-            .programs
-            .get(program)
-            .ok_or_else(|| AppError::UnknownProgram {
-                slug: program.clone(),
-                known: self.program_list(),
-            })?;
+        let policy = self.program(program)?;
         let filter = CaseFilter {
             program: Some(program.clone()),
             organisation: by.organisation(),
