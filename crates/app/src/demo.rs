@@ -230,8 +230,15 @@ pub fn synthetic_case(
         ),
     };
 
+    // Every tenth pair of cases is one family: same program, one family unit.
+    let in_family = n % 10 < 2;
+    let program = if in_family {
+        &programs[(n / 10) % programs.len()]
+    } else {
+        &programs[n % programs.len()]
+    };
     let value = json!({
-        "program": programs[n % programs.len()],
+        "program": program,
         "stage": stage.as_str(),
         "person": {
             "names": [
@@ -248,8 +255,31 @@ pub fn synthetic_case(
         "russia_risk": risk_profile(n, rng),
         "claims": claims(rng, today),
         "notes": "Synthetic demo case.",
+        "assessment": assessment_facts(n, in_family),
     });
     serde_json::from_value(value).expect("synthetic cases are valid input")
+}
+
+/// Vulnerabilities, what happened to earlier returnees and family units, from their own
+/// random stream so that the rest of a case stays as it was.
+fn assessment_facts(n: usize, in_family: bool) -> Value {
+    let mut rng = StdRng::seed_from_u64(0xA55E_55ED ^ n as u64);
+    let count = rng.gen_range(0..3);
+    let needs: Vec<&str> = corridor_core::assessment::Vulnerability::ALL
+        .choose_multiple(&mut rng, count)
+        .map(|v| v.as_str())
+        .collect();
+    let returnees = *pick(&mut rng, corridor_core::assessment::ReturneeOutcome::ALL);
+    let mut facts = json!({
+        "vulnerabilities": needs,
+        "earlier_returnees": returnees.as_str(),
+    });
+    if in_family {
+        let unit =
+            uuid::Uuid::from_u128(0x00de_0000_0000_4000_8000_0000_0000_0000 | (n / 10) as u128);
+        facts["family_unit"] = unit.to_string().into();
+    }
+    facts
 }
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {

@@ -339,3 +339,38 @@ async fn a_flagged_case_is_not_sent() {
         "nothing written"
     );
 }
+
+#[tokio::test]
+async fn the_demo_gives_the_priority_board_families_to_choose_from() {
+    let t = TestCorridor::new().await;
+    corridor_app::demo::seed(&t.corridor, t.organisation, 300, 7, today())
+        .await
+        .expect("seed");
+    let mut families = 0;
+    let mut selected = 0;
+    for program in t.corridor.programs().iter() {
+        let board = t
+            .corridor
+            .triage_board(Custodian::Operator, &program.slug, Some(20), today(), false)
+            .await
+            .expect("board");
+        assert!(board.board.persons_selected <= 20, "{}", program.slug);
+        families += board
+            .board
+            .units
+            .iter()
+            .filter(|u| u.cases.len() > 1)
+            .count();
+        selected += board.board.selected().count();
+        // Every case of a family is on the board in the same unit.
+        for unit in &board.board.units {
+            assert_eq!(
+                unit.persons as usize,
+                unit.cases.len(),
+                "the demo's cases bring one person each"
+            );
+        }
+    }
+    assert!(families > 0, "the demo has families");
+    assert!(selected > 0, "the demo's board selects someone");
+}
