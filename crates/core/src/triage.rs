@@ -90,18 +90,18 @@ pub fn board(candidates: &[Candidate<'_>], capacity: Capacity) -> Result<Board, 
     board_units.extend(closed.into_iter().map(|mut unit| {
         unit.why = match unit.excluded {
             Some(Exclusion::NotEligible { .. }) if unit.cases.len() == 1 => {
-                "out: does not meet the program's requirements".to_owned()
+                "Not selected: does not meet the program's requirements".to_owned()
             }
             Some(Exclusion::NotEligible { .. }) => {
-                "out: a member of the family does not meet the program's requirements, and a \
+                "Not selected: a member of the family does not meet the program's requirements, and a \
                  family is never split"
                     .to_owned()
             }
             Some(Exclusion::Blocked { .. }) if unit.cases.len() == 1 => {
-                "out: an inadmissibility flag awaits a legal review".to_owned()
+                "Not selected: an inadmissibility flag awaits a legal review".to_owned()
             }
             Some(Exclusion::Blocked { .. }) => {
-                "out: a member of the family has an inadmissibility flag awaiting a legal \
+                "Not selected: a member of the family has an inadmissibility flag awaiting a legal \
                  review, and a family is never split"
                     .to_owned()
             }

@@ -506,3 +506,84 @@ fn evidence_is_uploaded_previewed_verified_and_disputed() {
     }
     check_page(&verifier, "evidence-disputed");
 }
+
+#[test]
+fn a_coordinator_uses_the_priority_board_and_a_legal_user_clears_a_flag() {
+    let site = Site::new();
+    site.user("coord", Role::Coordinator, site.home);
+    site.user("lawyer", Role::Legal, site.home);
+    let sponsorship = |case: &mut serde_json::Value| {
+        case["program"] = json!("ca-private-sponsorship");
+        case["us_status"]["stays"] = json!([]);
+    };
+    // A family of two, a person alone facing removal in three days, and a deserter whose
+    // flag awaits a legal review.
+    let family = "0b9f5c1e-2222-4c7a-9d0e-5f1a2b3c4d5e";
+    for _ in 0..2 {
+        site.add_case(site.home, |case| {
+            sponsorship(case);
+            case["assessment"] = json!({ "family_unit": family });
+        });
+    }
+    let removal = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    let urgent = site.add_case(site.home, |case| {
+        sponsorship(case);
+        case["us_status"]["scheduled_removal"] = json!(removal);
+    });
+    let deserter = site.add_case(site.home, |case| {
+        sponsorship(case);
+        case["russia_risk"]["military"] = json!("deserter");
+    });
+    let Some(coordinator) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&coordinator, "coord");
+    let board_link = coordinator.wait_for("nav a[href='/triage']");
+    coordinator.click_and_wait(&board_link, "html");
+    coordinator.wait_for_heading("Priority board");
+    fill(&coordinator, "program", "ca-private-sponsorship");
+    fill(&coordinator, "capacity", "1");
+    submit(&coordinator, "/triage");
+    coordinator.wait_for_heading("Priority board");
+    assert_eq!(coordinator.wait_for("#persons-selected").text(), "1");
+    // The one place goes to the person facing removal; the family does not fit; the
+    // deserter is out until the flag is cleared.
+    let rows = coordinator.find_all("#board tr.unit");
+    assert_eq!(rows.len(), 3, "the family is one unit");
+    let first = rows[0].text();
+    assert!(
+        rows[0].attribute("data-selected").as_deref() == Some("true"),
+        "{first}"
+    );
+    assert!(
+        coordinator.source().contains(&format!("/cases/{urgent}")),
+        "the board links the case"
+    );
+    let csv = coordinator
+        .wait_for("#board-csv")
+        .attribute("href")
+        .unwrap_or_default();
+    assert!(csv.contains("capacity=1"), "{csv}");
+    check_page(&coordinator, "priority-board");
+
+    // A legal user clears the deserter's flag on the case page; the board takes him in.
+    let Some(lawyer) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&lawyer, "lawyer");
+    lawyer.goto(&site.url(&format!("/cases/{deserter}")));
+    lawyer.wait_for_heading("Пустовойтова");
+    lawyer.wait_for("section#assessment li.blocking");
+    fill(
+        &lawyer,
+        "reason",
+        "Deserted before any deployment; Article 1F review found nothing.",
+    );
+    submit(&lawyer, &format!("/cases/{deserter}/flags"));
+    lawyer.wait_for("section#assessment li.cleared");
+    check_page(&lawyer, "case-assessment");
+
+    coordinator.goto(&site.url("/triage?program=ca-private-sponsorship&capacity=4"));
+    coordinator.wait_for_heading("Priority board");
+    assert_eq!(coordinator.wait_for("#persons-selected").text(), "4");
+}
