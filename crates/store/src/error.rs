@@ -57,6 +57,8 @@ pub enum StoreError {
     AlertNotFound(AlertId),
     #[error("screening alert {id} is no longer pending: it is {status}")]
     AlertNotPending { id: AlertId, status: AlertStatus },
+    #[error("case {case} already has a dossier version {version}")]
+    DossierVersionTaken { case: CaseId, version: u32 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

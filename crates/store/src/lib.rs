@@ -10,6 +10,7 @@
 mod accounts;
 mod api_tokens;
 mod audit;
+mod dossiers;
 mod error;
 mod evidence;
 mod meta;
@@ -26,6 +27,7 @@ pub use accounts::{
 };
 pub use api_tokens::{ApiTokenRow, ApiTokenStore};
 pub use audit::{AuditStore, SealHead};
+pub use dossiers::{DossierRow, DossierStore};
 pub use error::{Result, StoreError};
 pub use evidence::{EvidenceRow, EvidenceSnapshot, EvidenceStore, ReviewRow};
 pub use model::{
@@ -74,6 +76,7 @@ pub trait Store:
     + ScreeningStore
     + EvidenceStore
     + SigningKeyStore
+    + DossierStore
 {
 }
 
@@ -85,6 +88,7 @@ impl<T> Store for T where
         + ScreeningStore
         + EvidenceStore
         + SigningKeyStore
+        + DossierStore
 {
 }
 

@@ -234,4 +234,6 @@ pub struct Snapshot {
     pub evidence: crate::EvidenceSnapshot,
     /// The organisations' signing keys, still wrapped.
     pub signing_keys: Vec<crate::SigningKeyRow>,
+    /// Issued dossiers (not their files: they are blobs, kept apart).
+    pub dossiers: Vec<crate::DossierRow>,
 }

@@ -106,4 +106,5 @@ crate::accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::api_tokens::impl_api_token_store!(PostgresStore, sqlx::Postgres);
 crate::screening::impl_screening_store!(PostgresStore, sqlx::Postgres);
 crate::signing::impl_signing_key_store!(PostgresStore, sqlx::Postgres);
+crate::dossiers::impl_dossier_store!(PostgresStore, sqlx::Postgres);
 crate::evidence::impl_evidence_store!(PostgresStore, sqlx::Postgres);

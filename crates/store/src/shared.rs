@@ -826,6 +826,7 @@ macro_rules! impl_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 for table in [
+                    "dossiers",
                     "evidence_items",
                     "claims",
                     "hearings",
@@ -898,6 +899,7 @@ macro_rules! impl_sql_store {
                 let screening_alerts = screening_sql::read_all(&mut tx).await?;
                 let evidence = evidence_sql::read_all(&mut tx).await?;
                 let signing_keys = signing_sql::read_all(&mut tx).await?;
+                let dossiers = dossier_sql::read_all(&mut tx).await?;
                 let audit = audit_sql::read_chain(&mut tx).await?;
                 if let Some(row) = audit.unreadable {
                     return Err(row.into());
@@ -917,6 +919,7 @@ macro_rules! impl_sql_store {
                     screening_alerts,
                     evidence,
                     signing_keys,
+                    dossiers,
                 })
             }
 
@@ -958,6 +961,9 @@ macro_rules! impl_sql_store {
                 evidence_sql::insert_all(&mut tx, &snapshot.evidence).await?;
                 for key in &snapshot.signing_keys {
                     signing_sql::insert(&mut tx, key).await?;
+                }
+                for dossier in &snapshot.dossiers {
+                    dossier_sql::insert(&mut tx, dossier).await?;
                 }
                 // Verbatim, seqs and hashes and the head's seal included, so the restored
                 // chain verifies as the original did.

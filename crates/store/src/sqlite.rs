@@ -133,4 +133,5 @@ crate::accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
 crate::api_tokens::impl_api_token_store!(SqliteStore, sqlx::Sqlite);
 crate::screening::impl_screening_store!(SqliteStore, sqlx::Sqlite);
 crate::signing::impl_signing_key_store!(SqliteStore, sqlx::Sqlite);
+crate::dossiers::impl_dossier_store!(SqliteStore, sqlx::Sqlite);
 crate::evidence::impl_evidence_store!(SqliteStore, sqlx::Sqlite);

@@ -101,4 +101,5 @@ conformance_suite!(
     purging_a_case_destroys_its_evidence_and_snapshots_carry_the_rest,
     // signing.rs
     signing_keys_are_kept_once_per_organisation_and_carried_by_snapshots,
+    dossiers_are_kept_by_version_and_go_with_their_case,
 );

@@ -55,3 +55,70 @@ pub async fn signing_keys_are_kept_once_per_organisation_and_carried_by_snapshot
         Some(first)
     );
 }
+
+fn dossier(case_id: corridor_core::CaseId, version: u32, day: u32) -> corridor_store::DossierRow {
+    corridor_store::DossierRow {
+        case_id,
+        version,
+        issued_at: at(day),
+        fingerprint: "0123456789abcdef".to_owned(),
+        pdf_blob: uuid::Uuid::new_v4().to_string(),
+        json_blob: uuid::Uuid::new_v4().to_string(),
+    }
+}
+
+pub async fn dossiers_are_kept_by_version_and_go_with_their_case(store: &dyn Store) {
+    use corridor_store::DossierStore as _;
+    let org = organisation("Issuers");
+    store.insert_organisation(&org).await.expect("org");
+    let root = root_key();
+    let kept = crate::support::Spec::new(org.id).build(&root);
+    let purged = crate::support::Spec::new(org.id).build(&root);
+    let (kept_id, purged_id) = (kept.columns.id, purged.columns.id);
+    store.insert_cases(&[kept, purged]).await.expect("cases");
+
+    let first = dossier(kept_id, 1, 1);
+    let second = dossier(kept_id, 2, 2);
+    store.insert_dossier(&second).await.expect("v2");
+    store.insert_dossier(&first).await.expect("v1");
+    assert_eq!(
+        store.dossiers_of_case(kept_id).await.expect("read"),
+        vec![first.clone(), second.clone()],
+        "oldest version first"
+    );
+    let error = store
+        .insert_dossier(&dossier(kept_id, 2, 3))
+        .await
+        .expect_err("version taken");
+    assert!(
+        matches!(error, StoreError::DossierVersionTaken { version: 2, .. }),
+        "{error}"
+    );
+    let error = store
+        .insert_dossier(&dossier(corridor_core::CaseId::random(), 1, 3))
+        .await
+        .expect_err("no case");
+    assert!(matches!(error, StoreError::CaseNotFound(_)), "{error}");
+
+    store
+        .insert_dossier(&dossier(purged_id, 1, 4))
+        .await
+        .expect("v1");
+    store.purge_case(purged_id, at(5)).await.expect("purge");
+    assert!(
+        store
+            .dossiers_of_case(purged_id)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+
+    let snapshot = store.snapshot().await.expect("snapshot");
+    assert_eq!(snapshot.dossiers, vec![first, second]);
+    let fresh = crate::support::TestSqlite::new().await;
+    fresh.store.load_snapshot(&snapshot).await.expect("load");
+    assert_eq!(
+        fresh.store.snapshot().await.expect("snapshot").dossiers,
+        snapshot.dossiers
+    );
+}
