@@ -68,7 +68,6 @@ fn dossier(case_id: corridor_core::CaseId, version: u32, day: u32) -> corridor_s
 }
 
 pub async fn dossiers_are_kept_by_version_and_go_with_their_case(store: &dyn Store) {
-    use corridor_store::DossierStore as _;
     let org = organisation("Issuers");
     store.insert_organisation(&org).await.expect("org");
     let root = root_key();
