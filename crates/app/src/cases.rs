@@ -143,16 +143,25 @@ impl Corridor {
     /// Crypto-shreds a case: its data key and every sealed value are destroyed, everywhere
     /// the store keeps them; a tombstone remains.
     ///
-    /// Its evidence files are unreadable from then on (their keys derive from the destroyed
-    /// case key); their objects are then deleted too, as far as the blob store allows.
+    /// Its evidence files and issued dossiers are unreadable from then on (their keys derive
+    /// from the destroyed case key); their objects are then deleted too, as far as the blob
+    /// store allows.
     pub async fn purge(&self, id: CaseId) -> Result<Tombstone> {
         let files = self.store.evidence_of_case(id).await?;
+        let dossiers = self.store.dossiers_of_case(id).await?;
         let tombstone = self.store.purge_case(id, Utc::now()).await?;
         self.unindex(id);
         tracing::info!(case = %id, "case purged");
         for blob in files
             .iter()
             .filter_map(|item| crate::evidence::blob_of(item).ok())
+        {
+            self.delete_blob(blob).await;
+        }
+        for blob in dossiers
+            .iter()
+            .flat_map(|d| [&d.pdf_blob, &d.json_blob])
+            .filter_map(|b| b.parse().ok())
         {
             self.delete_blob(blob).await;
         }

@@ -10,19 +10,36 @@
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use corridor_core::{
-    Assessment, AuditAction, AuditEvent, AuditOutcome, Case, CaseId, OrgId, Permission,
+    Assessment, AuditAction, AuditEvent, AuditOutcome, Case, CaseId, GrantKind, OrgId, Permission,
     ReferralView, VerificationStatus,
 };
 use corridor_crypto::{OrgPublicKey, OrgSigningKey};
 use corridor_dossier::{
     DossierContent, DossierInput, EvidenceItem, Field, FieldValue, Issuer, Recipient, Section,
 };
-use corridor_store::{AuditFilter, Page, SigningKeyRow, StoredCase};
+use corridor_store::{DossierRow, SigningKeyRow, StoredCase};
 
+use crate::accounts::Principal;
 use crate::evidence::{Custodian, EvidenceView, view};
 use crate::sealing::{case_key, open_case};
 use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
+
+/// One of a dossier's two files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DossierPart {
+    Pdf,
+    Json,
+}
+
+impl DossierPart {
+    pub fn extension(self) -> &'static str {
+        match self {
+            DossierPart::Pdf => "pdf",
+            DossierPart::Json => "json",
+        }
+    }
+}
 
 /// A dossier as issued: both files, its version and who signed it.
 #[derive(Clone)]
@@ -133,7 +150,9 @@ impl Corridor {
             .find(|o| o.id == case.organisation)
             .ok_or(AppError::OrganisationNotFound(case.organisation))?;
         let program = self.program(&case.program)?;
-        let version = self.dossiers_issued(id).await? + 1;
+        let blobs = self.blobs()?;
+        let version =
+            u32::try_from(self.store.dossiers_of_case(id).await?.len()).unwrap_or(u32::MAX - 1) + 1;
         let relied_on: Vec<&EvidenceView> = evidence
             .iter()
             .filter(|item| item.status == VerificationStatus::Verified && item.facts.file.is_some())
@@ -165,6 +184,30 @@ impl Corridor {
         let signer = self.signing_key(case.organisation).await?;
         let built = corridor_dossier::build(&content, &signer)
             .map_err(|e| AppError::Dossier(e.to_string()))?;
+        // Both files kept, sealed under the case key, so that what was issued is what is
+        // downloaded; a failure keeps neither.
+        let pdf_blob = blobs.put(&key, &built.pdf[..]).await?.id;
+        let json_blob = match blobs.put(&key, &built.json[..]).await {
+            Ok(receipt) => receipt.id,
+            Err(error) => {
+                self.delete_blob(pdf_blob).await;
+                return Err(error.into());
+            }
+        };
+        let fingerprint = signer.public_key().fingerprint();
+        let row = DossierRow {
+            case_id: id,
+            version,
+            issued_at: content.input().issued_at,
+            fingerprint: fingerprint.clone(),
+            pdf_blob: pdf_blob.to_string(),
+            json_blob: json_blob.to_string(),
+        };
+        if let Err(error) = self.store.insert_dossier(&row).await {
+            self.delete_blob(pdf_blob).await;
+            self.delete_blob(json_blob).await;
+            return Err(error.into());
+        }
         let issued = match by {
             Custodian::User(who) => event(who, AuditAction::DossierIssued, AuditOutcome::Allowed),
             Custodian::Operator => AuditEvent::new(
@@ -192,8 +235,84 @@ impl Corridor {
             version,
             pdf: built.pdf,
             json: built.json,
-            fingerprint: signer.public_key().fingerprint(),
+            fingerprint,
         })
+    }
+
+    /// The dossiers issued for case `id` of `who`'s organisation, oldest first (for the case
+    /// page, whose read is audited already).
+    pub async fn dossiers_of(&self, who: &Principal, id: CaseId) -> Result<Vec<DossierRow>> {
+        if who.require(Permission::ReferralManage).is_err() {
+            return Ok(Vec::new());
+        }
+        match self.store.case(id).await? {
+            Some(StoredCase::Live(record)) if record.columns.organisation == who.organisation => {
+                Ok(self.store.dossiers_of_case(id).await?)
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// One file of an issued dossier of case `id`, exactly as issued: for a coordinator of the
+    /// owning organisation, or a sponsor of an organisation the case is referred to. Audited
+    /// as a download naming the version; a refusal is audited and reported as not found.
+    pub async fn dossier_file(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        version: u32,
+        part: DossierPart,
+    ) -> Result<Vec<u8>> {
+        let record = match self.store.case(id).await? {
+            Some(StoredCase::Live(record)) => Some(*record),
+            _ => None,
+        };
+        let owner = record
+            .as_ref()
+            .is_some_and(|r| r.columns.organisation == who.organisation);
+        let referred = !owner
+            && self.store.case_shares(id).await?.iter().any(|grant| {
+                grant.organisation == who.organisation && grant.kind == GrantKind::Referral
+            });
+        let allowed = (owner && who.may(Permission::ReferralManage))
+            || (referred && who.may(Permission::ReferralRead));
+        let row = match (&record, allowed) {
+            (Some(_), true) => self
+                .store
+                .dossiers_of_case(id)
+                .await?
+                .into_iter()
+                .find(|d| d.version == version),
+            _ => None,
+        };
+        let (Some(record), Some(row)) = (record, row) else {
+            return self
+                .refused(
+                    who,
+                    AuditAction::Download,
+                    Some(id),
+                    AppError::CaseNotFound(id),
+                )
+                .await;
+        };
+        let blob = match part {
+            DossierPart::Pdf => &row.pdf_blob,
+            DossierPart::Json => &row.json_blob,
+        };
+        let blob = blob.parse().map_err(|_| {
+            AppError::Dossier(format!(
+                "dossier {version} of case {id}: a malformed blob id"
+            ))
+        })?;
+        let key = case_key(&self.root, &record)?;
+        let bytes = self.blobs()?.get(&key, blob).await?.read_to_end().await?;
+        self.audit(
+            event(who, AuditAction::Download, AuditOutcome::Allowed)
+                .with_case(id)
+                .with_subject(format!("dossier-v{version}.{}", part.extension())),
+        )
+        .await?;
+        Ok(bytes.to_vec())
     }
 
     /// Whether an analyst confirmed a sanctions match for the case.
@@ -207,23 +326,6 @@ impl Corridor {
             })
             .await?;
         Ok(!confirmed.is_empty())
-    }
-
-    /// How many dossiers of the case were issued before.
-    async fn dossiers_issued(&self, case: CaseId) -> Result<u32> {
-        let entries = self
-            .store
-            .audit_entries(
-                &AuditFilter {
-                    case: Some(case),
-                    action: Some(AuditAction::DossierIssued),
-                    outcome: Some(AuditOutcome::Allowed),
-                    ..AuditFilter::default()
-                },
-                Page::ALL,
-            )
-            .await?;
-        Ok(u32::try_from(entries.len()).unwrap_or(u32::MAX))
     }
 }
 

@@ -469,7 +469,7 @@ impl Corridor {
         Ok(to)
     }
 
-    fn blobs(&self) -> Result<&BlobStore> {
+    pub(crate) fn blobs(&self) -> Result<&BlobStore> {
         self.blobs.as_ref().ok_or(AppError::NoBlobStore)
     }
 

@@ -47,7 +47,7 @@ pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
-pub use dossier::IssuedDossier;
+pub use dossier::{DossierPart, IssuedDossier};
 pub use error::{AppError, Result};
 pub use evidence::{
     Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceRecord, EvidenceUpload, EvidenceView,

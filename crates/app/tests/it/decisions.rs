@@ -38,7 +38,9 @@ async fn count(t: &TestCorridor, action: AuditAction, outcome: AuditOutcome) -> 
 
 #[tokio::test]
 async fn a_legal_user_clears_a_flag_and_the_dossier_can_then_be_issued() {
-    let t = TestCorridor::new().await;
+    let mut t = TestCorridor::new().await;
+    t.corridor
+        .use_blob_store(corridor_blobs::BlobStore::local(t._dir.path()).expect("blob store"));
     let admin = t.first_admin().await;
     let legal = t.member(&admin, t.organisation, "lena", Role::Legal).await;
     let caseworker = t
@@ -142,11 +144,66 @@ async fn a_legal_user_clears_a_flag_and_the_dossier_can_then_be_issued() {
         count(&t, AuditAction::DossierIssued, AuditOutcome::Allowed).await,
         1
     );
+    // What was issued is kept and downloads byte for byte, for the owner's coordinator.
+    let coordinator = t
+        .member(&admin, t.organisation, "coco", Role::Coordinator)
+        .await;
+    let listed = t
+        .corridor
+        .dossiers_of(&coordinator, id)
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].fingerprint, issued.fingerprint);
+    let pdf = t
+        .corridor
+        .dossier_file(&coordinator, id, 1, corridor_app::DossierPart::Pdf)
+        .await
+        .expect("pdf");
+    assert_eq!(pdf, issued.pdf);
+    let json = t
+        .corridor
+        .dossier_file(&coordinator, id, 1, corridor_app::DossierPart::Json)
+        .await
+        .expect("json");
+    assert_eq!(json, issued.json);
+    // Not for a caseworker, not for a version that does not exist; both refusals audited.
+    for (who, version) in [(&caseworker, 1), (&coordinator, 2)] {
+        let error = t
+            .corridor
+            .dossier_file(who, id, version, corridor_app::DossierPart::Pdf)
+            .await
+            .expect_err("refused");
+        assert!(matches!(error, AppError::CaseNotFound(_)), "{error}");
+    }
+    assert!(
+        t.corridor
+            .dossiers_of(&caseworker, id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    // A second issue is version 2; purging the case deletes both dossiers' files.
+    let second = t
+        .corridor
+        .issue_dossier(Custodian::Operator, id, today())
+        .await
+        .expect("v2");
+    assert_eq!(second.version, 2);
+    let blobs_dir = t._dir.path().join("blobs");
+    let files = || {
+        std::fs::read_dir(&blobs_dir)
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(files(), 4);
     // The reason is sealed: it is nowhere on disk in plain.
     assert!(!crate::support::contains(
         &t.disk_bytes(),
         b"Article 1F review done"
     ));
+    t.corridor.purge(id).await.expect("purge");
+    assert_eq!(files(), 0, "the dossiers' files go with the case");
 }
 
 #[tokio::test]
