@@ -87,6 +87,11 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
             "/cases/{id}/referral",
             post(pages::decisions::record_referral),
         )
+        .route("/cases/{id}/dossier", post(pages::dossiers::issue))
+        .route(
+            "/cases/{id}/dossiers/{version}/{part}",
+            get(pages::dossiers::file),
+        )
         .route("/cases/{id}/share", post(pages::case::share))
         .route("/cases/{id}/unshare", post(pages::case::unshare))
         .route("/cases/{id}/refer", post(pages::case::refer))

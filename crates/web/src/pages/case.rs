@@ -48,6 +48,8 @@ struct CasePage<'a> {
     notes: Option<String>,
     /// The legal checklist, scores and priority under the case's program.
     assessment: Option<AssessmentView>,
+    /// Issued dossiers (for coordinators): version, issued at, fingerprint.
+    dossiers: Vec<(u32, String, String)>,
 }
 
 /// The assessment as the case page shows it.
@@ -298,6 +300,19 @@ pub async fn case_page(
                 Ok(screening) => screening,
                 Err(error) => return app_error(t, error),
             };
+            page.dossiers = match state.corridor.dossiers_of(who, id).await {
+                Ok(rows) => rows
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.version,
+                            d.issued_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                            d.fingerprint.clone(),
+                        )
+                    })
+                    .collect(),
+                Err(error) => return app_error(t, error),
+            };
             let confirmed = page.screening.as_ref().is_some_and(|s| s.confirmed > 0);
             let today = chrono::Utc::now().date_naive();
             page.assessment = state
@@ -508,6 +523,7 @@ fn view<'a>(
         evidence: Vec::new(),
         evidence_strength: None,
         assessment: None,
+        dossiers: Vec::new(),
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

@@ -9,6 +9,7 @@ pub mod case;
 pub mod case_form;
 pub mod dashboard;
 pub mod decisions;
+pub mod dossiers;
 pub mod edit;
 pub mod evidence;
 pub mod gaps;
@@ -140,6 +141,15 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             "error.forbidden",
             "error.forbidden_text",
             "",
+        ),
+        // Understood, but the case may not be referred yet: which flags or requirements
+        // (kinds, never content) are named.
+        AppError::NotReferable { why, .. } => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.not_referable",
+            "error.not_referable_text",
+            &why,
         ),
         // A slug from a query string that names no configured program.
         AppError::UnknownProgram { .. } => message(

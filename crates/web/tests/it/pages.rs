@@ -770,6 +770,19 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/cases/{id}/referral",
         Some(corridor_core::Permission::ReferralManage),
     ),
+    // The matrix's case is not referable (no verified evidence): an allowed user is told so
+    // (422). It has no dossier, so the download is not found for anyone; the dossier flow
+    // has its own tests.
+    (
+        "POST",
+        "/cases/{id}/dossier",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
+    (
+        "GET",
+        "/cases/{id}/dossiers/{version}/{part}",
+        Some(corridor_core::Permission::ReferralManage),
+    ),
     (
         "GET",
         "/triage",
@@ -932,7 +945,10 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                 continue; // ends the session; covered by the logout test
             }
             let allowed = permission.is_none_or(|p| role.may(p));
-            let path = &path.replace("{page}", "1");
+            let path = &path
+                .replace("{page}", "1")
+                .replace("{version}", "1")
+                .replace("{part}", "pdf");
             let targets: Vec<(String, bool)> = if path.contains("{user}") {
                 vec![
                     (path.replace("{user}", &own_user.to_string()), allowed),
@@ -955,7 +971,8 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                     (path.replace("{alert}", &other_alert.to_string()), false),
                 ]
             } else if path.contains("{id}") {
-                let own_allowed = allowed && !path.starts_with("/referrals/");
+                let own_allowed =
+                    allowed && !path.starts_with("/referrals/") && !path.contains("/dossiers/");
                 vec![
                     (path.replace("{id}", &own_case.to_string()), own_allowed),
                     (path.replace("{id}", &other_case.to_string()), false),

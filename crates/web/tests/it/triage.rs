@@ -354,3 +354,101 @@ async fn a_coordinator_records_a_referrals_steps_on_the_case_page() {
     );
     assert!(page.contains("Referred"), "the stage moved");
 }
+
+#[tokio::test]
+async fn a_coordinator_issues_a_dossier_and_downloads_both_files_as_issued() {
+    let app = App::new().await;
+    let id = add(&app, "Synthetic Dossier", None).await;
+    let flagged = app
+        .add(|case| {
+            case["program"] = json!("ca-private-sponsorship");
+            case["russia_risk"]["military"] = json!("deserter");
+        })
+        .await;
+    let (cookie, csrf) = coordinator_session(&app).await;
+    let form = format!("csrf={csrf}");
+
+    // A flagged case gets no dossier, and is told which flag.
+    let (status, _, page) = app
+        .request(
+            "POST",
+            &format!("/cases/{flagged}/dossier"),
+            Some(&form),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("military_service"), "{page}");
+
+    let (status, _, _) = app
+        .request(
+            "POST",
+            &format!("/cases/{id}/dossier"),
+            Some(&form),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(&cookie))
+        .await;
+    let listed = crate::support::between(&page, r#"<section id="dossiers">"#, "</section>");
+    assert!(
+        listed.contains(&format!("/cases/{id}/dossiers/1/pdf")),
+        "{listed}"
+    );
+
+    let (status, headers, pdf) = app
+        .send(
+            "GET",
+            &format!("/cases/{id}/dossiers/1/pdf"),
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains(&format!("dossier-{id}-v1.pdf"))
+    );
+    let (status, _, json) = app
+        .send(
+            "GET",
+            &format!("/cases/{id}/dossiers/1/json"),
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let verified = corridor_dossier::verify(&json, Some(&pdf), None).expect("the pair verifies");
+    assert!(verified.pdf_checked());
+    assert!(
+        listed.contains(&verified.signer().fingerprint()),
+        "{listed}"
+    );
+
+    // Another version, another part, a caseworker: not found or refused.
+    let (status, _, _) = app
+        .send(
+            "GET",
+            &format!("/cases/{id}/dossiers/2/pdf"),
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app
+        .send(
+            "GET",
+            &format!("/cases/{id}/dossiers/1/zip"),
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app.get(&format!("/cases/{id}/dossiers/1/pdf")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
