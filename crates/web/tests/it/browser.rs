@@ -587,3 +587,71 @@ fn a_coordinator_uses_the_priority_board_and_a_legal_user_clears_a_flag() {
     coordinator.wait_for_heading("Priority board");
     assert_eq!(coordinator.wait_for("#persons-selected").text(), "4");
 }
+
+/// The bytes at `path`, fetched by the page itself (with its session), base64 on the way.
+fn fetch_bytes(browser: &Browser, path: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let encoded = browser.execute(
+        "return fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => { \
+           const a = new Uint8Array(b); let s = ''; \
+           for (let i = 0; i < a.length; i += 1) { s += String.fromCharCode(a[i]); } \
+           return btoa(s); })",
+        vec![json!(path)],
+    );
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.as_str().expect("base64 text"))
+        .expect("base64")
+}
+
+#[test]
+fn a_coordinator_issues_a_dossier_and_downloads_it() {
+    let site = Site::new();
+    site.user("coord", Role::Coordinator, site.home);
+    let id = site.add_case(site.home, |case| {
+        case["program"] = json!("ca-private-sponsorship");
+    });
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&browser, "coord");
+    browser.goto(&site.url(&format!("/cases/{id}")));
+    browser.wait_for_heading("Пустовойтова");
+    assert!(browser.source().contains("None issued."));
+    submit(&browser, &format!("/cases/{id}/dossier"));
+    browser.wait_for_heading("Пустовойтова");
+    let pdf_link = browser.wait_for("section#dossiers a.dossier-pdf");
+    let pdf_path = pdf_link.attribute("href").expect("href");
+    let json_path = browser
+        .wait_for("section#dossiers a.dossier-json")
+        .attribute("href")
+        .expect("href");
+    check_page(&browser, "case-dossiers");
+
+    let pdf = fetch_bytes(&browser, &pdf_path);
+    let json = fetch_bytes(&browser, &json_path);
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let verified = corridor_dossier::verify(&json, Some(&pdf), None).expect("the pair verifies");
+    assert_eq!(verified.content().input().case_id, id.to_string());
+    assert!(
+        browser.source().contains(&verified.signer().fingerprint()),
+        "the page shows the signing key's fingerprint"
+    );
+    // For review: the downloaded PDF and its first page as a PNG, beside the screenshots.
+    let dir = crate::webdriver::screenshot_dir();
+    std::fs::write(dir.join("dossier-downloaded.pdf"), &pdf).expect("keep the PDF");
+    let document = hayro::hayro_syntax::Pdf::new(std::sync::Arc::new(pdf)).expect("a PDF");
+    let page = &document.pages()[0];
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &hayro::hayro_interpret::InterpreterSettings::default(),
+        &hayro::RenderSettings::default(),
+        &hayro::PixmapSettings {
+            x_scale: 1.5,
+            y_scale: 1.5,
+            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        },
+    );
+    std::fs::write(dir.join("dossier-page-1.png"), pixmap.into_png().expect("PNG"))
+        .expect("keep the page");
+}
