@@ -652,6 +652,9 @@ fn a_coordinator_issues_a_dossier_and_downloads_it() {
             bg_color: hayro::vello_cpu::color::palette::css::WHITE,
         },
     );
-    std::fs::write(dir.join("dossier-page-1.png"), pixmap.into_png().expect("PNG"))
-        .expect("keep the page");
+    std::fs::write(
+        dir.join("dossier-page-1.png"),
+        pixmap.into_png().expect("PNG"),
+    )
+    .expect("keep the page");
 }
