@@ -37,6 +37,7 @@ pub mod screening;
 pub mod selection;
 pub mod triage;
 pub mod us_status;
+pub mod watch;
 pub mod workflow;
 
 pub use access::{GrantKind, PERMISSIONS, Permission, Role, User, Username, UsernameError};

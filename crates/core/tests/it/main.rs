@@ -10,4 +10,5 @@ mod program;
 mod screening;
 mod selection;
 mod triage;
+mod watch;
 mod workflow;

@@ -1,0 +1,134 @@
+//! Removal watch: the alerts a case raises on a given day, from rules over its US status. The
+//! day is a parameter (the clock is the caller's), so a test can walk a simulated calendar and
+//! the command line can ask "as of" any day.
+//!
+//! - a scheduled removal within the emergency window (7 days) is an **Emergency**;
+//! - a final order of removal with no stay in force is **Urgent**;
+//! - a hearing within the reminder window (3 days) is a **Reminder**;
+//! - a stay that expires within the reminder window is a **Reminder** too: once it lapses, the
+//!   order can be carried out.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::case::Case;
+use crate::ids::CaseId;
+use crate::us_status::ProceedingsStage;
+use crate::workflow::Stage;
+
+string_enum! {
+    /// How loud an alert is.
+    pub enum AlertLevel {
+        Reminder => "reminder", "Reminder",
+        Urgent => "urgent", "Urgent",
+        Emergency => "emergency", "Emergency",
+    }
+}
+
+string_enum! {
+    /// The rule that raised an alert.
+    pub enum WatchRule {
+        RemovalSoon => "removal_soon", "Removal scheduled within days",
+        FinalOrderWithoutStay => "final_order_without_stay", "Final order with no stay",
+        HearingSoon => "hearing_soon", "Hearing within days",
+        StayExpiring => "stay_expiring", "Stay about to expire",
+    }
+}
+
+/// The windows of the rules, in days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WatchWindows {
+    /// A removal this many days away or fewer is an emergency.
+    pub removal_days: i64,
+    /// A hearing or a stay's expiry this many days away or fewer is a reminder.
+    pub reminder_days: i64,
+}
+
+impl Default for WatchWindows {
+    fn default() -> Self {
+        Self {
+            removal_days: 7,
+            reminder_days: 3,
+        }
+    }
+}
+
+/// One alert: the case, the rule, its level, the day it is about (if any), and why in words
+/// (no name, no free text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WatchAlert {
+    pub case: CaseId,
+    pub rule: WatchRule,
+    pub level: AlertLevel,
+    pub on: Option<NaiveDate>,
+    pub why: String,
+}
+
+/// The alerts `case` raises on `today`, loudest first. A closed case raises none (a removed
+/// case is watched by its check-ins instead).
+pub fn alerts_for(case: &Case, today: NaiveDate, windows: WatchWindows) -> Vec<WatchAlert> {
+    if case.stage.is_closed() || case.stage == Stage::Arrived {
+        return Vec::new();
+    }
+    let status = &case.us_status;
+    if status.proceedings == ProceedingsStage::Removed {
+        return Vec::new();
+    }
+    let mut alerts = Vec::new();
+    let mut raise = |rule, level, on: Option<NaiveDate>, why: String| {
+        alerts.push(WatchAlert {
+            case: case.id,
+            rule,
+            level,
+            on,
+            why,
+        });
+    };
+    if let Some(removal) = status.scheduled_removal {
+        let days = (removal - today).num_days();
+        if (0..=windows.removal_days).contains(&days) {
+            raise(
+                WatchRule::RemovalSoon,
+                AlertLevel::Emergency,
+                Some(removal),
+                format!("removal scheduled in {days} days"),
+            );
+        }
+    }
+    let stay = status.active_stay(today);
+    if status.proceedings == ProceedingsStage::FinalOrder && stay.is_none() {
+        raise(
+            WatchRule::FinalOrderWithoutStay,
+            AlertLevel::Urgent,
+            status.final_order_date,
+            "final order of removal, no stay in force".to_owned(),
+        );
+    }
+    if let Some(expires) = stay.and_then(|s| s.expires_on()) {
+        let days = (expires - today).num_days();
+        if (0..=windows.reminder_days).contains(&days) {
+            raise(
+                WatchRule::StayExpiring,
+                AlertLevel::Reminder,
+                Some(expires),
+                format!(
+                    "{} expires in {days} days",
+                    stay.map_or("", |s| s.kind().label())
+                ),
+            );
+        }
+    }
+    for hearing in &status.hearings {
+        let days = (hearing.date - today).num_days();
+        if (0..=windows.reminder_days).contains(&days) {
+            raise(
+                WatchRule::HearingSoon,
+                AlertLevel::Reminder,
+                Some(hearing.date),
+                format!("{} in {days} days", hearing.kind.label()),
+            );
+        }
+    }
+    alerts.sort_by(|a, b| b.level.cmp(&a.level).then(a.on.cmp(&b.on)));
+    alerts
+}
