@@ -31,6 +31,7 @@ mod sessions;
 mod sharing;
 mod triage;
 mod visibility;
+mod watch;
 
 use std::sync::{Arc, RwLock};
 

@@ -87,6 +87,23 @@ pub enum Command {
     /// Referral dossiers: build a signed one, verify one.
     #[command(subcommand)]
     Dossier(DossierCommand),
+    /// Removal watch: the alerts the cases raise.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// The alerts of every open case as of a day, loudest first: level, rule, case id, the day
+    /// it is about. Names are never printed.
+    List {
+        /// The day to look from (YYYY-MM-DD); today when not given.
+        #[arg(long, value_name = "DATE")]
+        now: Option<String>,
+        /// One JSON array of alerts (level, rule, case, on, why).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! `corridor`: the command line. Each command opens the store, does one thing through the app
 //! crate, and exits 0 on success, 1 on failure (with one clear line on stderr), 2 on misuse.
 
+mod alerts;
 mod cli;
 mod commands;
 mod datadir;
@@ -85,6 +86,7 @@ fn main() -> ExitCode {
             Command::Evidence(command) => evidence::command(global, command).await,
             Command::Triage(command) => triage::command(global, command).await,
             Command::Dossier(command) => dossier::command(global, command).await,
+            Command::Alerts(command) => alerts::command(global, command).await,
         }
     });
     match result {

@@ -1,5 +1,6 @@
 //! The CLI, driven as a user drives it: the real binary, a real data directory, real files.
 
+mod alerts;
 mod audit;
 mod backup;
 mod bad_input;

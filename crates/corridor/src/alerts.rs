@@ -1,0 +1,44 @@
+//! `corridor alerts list [--now DATE] [--json]`: the removal watch's alerts as of a day, as the
+//! operator (every organisation's cases). Case ids only, never names.
+
+use corridor_app::Custodian;
+use corridor_core::parse_full_date;
+
+use crate::Failure;
+use crate::cli::{AlertsCommand, Global};
+use crate::commands::{print_json, unseal};
+use crate::output::out;
+
+pub async fn command(global: &Global, command: AlertsCommand) -> Result<(), Failure> {
+    match command {
+        AlertsCommand::List { now, json } => {
+            let today = match now {
+                Some(day) => {
+                    parse_full_date(&day).map_err(|e| Failure::usage(format!("--now: {e}")))?
+                }
+                None => chrono::Utc::now().date_naive(),
+            };
+            let corridor = unseal(global).await?;
+            let alerts = corridor.watch_alerts(Custodian::Operator, today).await;
+            corridor.close().await;
+            let alerts = alerts?;
+            if json {
+                return print_json(&alerts);
+            }
+            if alerts.is_empty() {
+                return out!("no alert on {today}");
+            }
+            for alert in &alerts {
+                out!(
+                    "{:9} {:24} {} {} {}",
+                    alert.level.as_str(),
+                    alert.rule.as_str(),
+                    alert.case,
+                    alert.on.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                    alert.why
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

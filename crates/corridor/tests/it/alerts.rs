@@ -1,0 +1,53 @@
+//! `corridor alerts list`: the removal watch through the binary, as of any day.
+
+use serde_json::{Value, json};
+
+use crate::support::{Env, example_with};
+
+#[test]
+fn alerts_are_listed_as_of_a_day_without_names() {
+    let env = Env::initialised();
+    let text = example_with(|case| {
+        case["us_status"]["scheduled_removal"] = json!("2027-03-10");
+        case["us_status"]["stays"] = json!([]);
+    });
+    let id = env.add_case(&env.file("case.json", &text));
+
+    let listed: Value =
+        serde_json::from_str(&env.ok(&["alerts", "list", "--now", "2027-03-05", "--json"]))
+            .expect("json");
+    let alerts = listed.as_array().expect("array");
+    assert_eq!(alerts.len(), 1, "{listed}");
+    assert_eq!(alerts[0]["level"], "emergency");
+    assert_eq!(alerts[0]["rule"], "removal_soon");
+    assert_eq!(alerts[0]["case"], id.as_str());
+    assert_eq!(alerts[0]["on"], "2027-03-10");
+
+    // A week earlier, nothing; after the day, nothing.
+    let before = env.ok(&["alerts", "list", "--now", "2027-03-01"]);
+    assert!(before.contains("no alert"), "{before}");
+    let text = env.ok(&["alerts", "list", "--now", "2027-03-09"]);
+    assert!(text.contains("emergency") && text.contains(&id), "{text}");
+    for name in ["Pustovoitova", "Пустовойтова"] {
+        assert!(!text.contains(name), "{text}");
+    }
+    let err = env.fails(&["alerts", "list", "--now", "next week"]);
+    assert!(err.contains("--now"), "{err}");
+}
+
+#[test]
+fn the_demo_shows_alerts_of_every_level() {
+    let env = Env::initialised();
+    env.ok(&["demo", "seed", "--cases", "400"]);
+    let listed: Value = serde_json::from_str(&env.ok(&["alerts", "list", "--json"])).expect("json");
+    let levels: std::collections::BTreeSet<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a["level"].as_str().expect("level"))
+        .collect();
+    assert_eq!(
+        levels.into_iter().collect::<Vec<_>>(),
+        ["emergency", "reminder", "urgent"]
+    );
+}
