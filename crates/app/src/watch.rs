@@ -57,3 +57,44 @@ impl Corridor {
         Ok(alerts)
     }
 }
+
+impl Corridor {
+    /// The public aggregate over every case (by month and milestone, counts under five
+    /// hidden), as the operator exports it for advocacy. Audited as an export.
+    pub async fn aggregate_report(&self) -> Result<Vec<corridor_core::report::AggregateRow>> {
+        use corridor_core::Stage;
+        use corridor_core::report::{Milestone, aggregate};
+        let rows = self
+            .store
+            .list_cases(&CaseFilter::default(), Page::ALL)
+            .await?;
+        let mut events = Vec::new();
+        for row in &rows {
+            let columns = &row.columns;
+            if columns.custody == corridor_core::Custody::Detained {
+                events.push((Milestone::Detained, columns.created_at.date_naive()));
+            }
+            for change in self.store.stage_changes(columns.id).await? {
+                let milestone = match change.to {
+                    Stage::Referred => Milestone::Referred,
+                    Stage::Accepted => Milestone::Accepted,
+                    Stage::Arrived => Milestone::Arrived,
+                    Stage::Removed => Milestone::Removed,
+                    _ => continue,
+                };
+                events.push((milestone, change.at.date_naive()));
+            }
+        }
+        self.audit(
+            corridor_core::AuditEvent::new(
+                chrono::Utc::now(),
+                corridor_core::Actor::Operator,
+                AuditAction::Export,
+                AuditOutcome::Allowed,
+            )
+            .with_subject("aggregate-report".to_owned()),
+        )
+        .await?;
+        Ok(aggregate(events))
+    }
+}

@@ -32,6 +32,7 @@ pub mod person;
 pub mod program;
 pub mod referral;
 pub mod referral_status;
+pub mod report;
 pub mod risk;
 pub mod screening;
 pub mod selection;

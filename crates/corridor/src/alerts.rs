@@ -1,11 +1,12 @@
 //! `corridor alerts list [--now DATE] [--json]`: the removal watch's alerts as of a day, as the
-//! operator (every organisation's cases). Case ids only, never names.
+//! operator (every organisation's cases), case ids only, never names; and `corridor report
+//! aggregate [--csv]`, the counts by month fit for publication.
 
 use corridor_app::Custodian;
 use corridor_core::parse_full_date;
 
 use crate::Failure;
-use crate::cli::{AlertsCommand, Global};
+use crate::cli::{AlertsCommand, Global, ReportCommand};
 use crate::commands::{print_json, unseal};
 use crate::output::out;
 
@@ -36,6 +37,29 @@ pub async fn command(global: &Global, command: AlertsCommand) -> Result<(), Fail
                     alert.case,
                     alert.on.map_or_else(|| "-".to_owned(), |d| d.to_string()),
                     alert.why
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub async fn report(global: &Global, command: ReportCommand) -> Result<(), Failure> {
+    match command {
+        ReportCommand::Aggregate { csv } => {
+            let corridor = unseal(global).await?;
+            let rows = corridor.aggregate_report().await;
+            corridor.close().await;
+            let rows = rows?;
+            if csv {
+                return out!("{}", corridor_core::report::to_csv(&rows).trim_end());
+            }
+            for row in &rows {
+                out!(
+                    "{}  {:9} {:>5}",
+                    row.month,
+                    row.milestone.as_str(),
+                    row.count.to_string()
                 )?;
             }
             Ok(())

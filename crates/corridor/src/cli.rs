@@ -90,6 +90,20 @@ pub enum Command {
     /// Removal watch: the alerts the cases raise.
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Reports for publication.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// People detained, removed, referred, accepted and arrived, by month: no field finer than
+    /// a month, nothing that identifies a person, counts under five shown as "<5".
+    Aggregate {
+        /// CSV (`month,milestone,count`) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

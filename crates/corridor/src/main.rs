@@ -87,6 +87,7 @@ fn main() -> ExitCode {
             Command::Triage(command) => triage::command(global, command).await,
             Command::Dossier(command) => dossier::command(global, command).await,
             Command::Alerts(command) => alerts::command(global, command).await,
+            Command::Report(command) => alerts::report(global, command).await,
         }
     });
     match result {

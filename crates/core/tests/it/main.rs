@@ -7,6 +7,7 @@ mod claims;
 mod input;
 mod partial_date;
 mod program;
+mod report;
 mod screening;
 mod selection;
 mod triage;

@@ -51,3 +51,31 @@ fn the_demo_shows_alerts_of_every_level() {
         ["emergency", "reminder", "urgent"]
     );
 }
+
+#[test]
+fn the_aggregate_report_is_by_month_and_hides_small_counts() {
+    let env = Env::initialised();
+    env.ok(&["demo", "seed", "--cases", "400"]);
+    let id = env.add_case(&env.file("case.json", &example_with(|_| {})));
+    let csv = env.ok(&["report", "aggregate", "--csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("month,milestone,count"));
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let mut detained = None;
+    for line in lines {
+        let fields: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert_eq!(fields[0].len(), 7, "a month: {line}");
+        let count = fields[2];
+        assert!(
+            count == "<5" || count.parse::<u64>().is_ok_and(|n| n >= 5),
+            "{line}"
+        );
+        if fields[0] == this_month && fields[1] == "detained" {
+            detained = Some(count.to_owned());
+        }
+    }
+    let detained = detained.expect("the demo's detained people this month");
+    assert!(detained.parse::<u64>().is_ok_and(|n| n >= 5), "{detained}");
+    assert!(!csv.contains(&id), "no identifier");
+}
