@@ -58,12 +58,7 @@ impl Corridor {
         let now = Utc::now();
         let mut cases = Vec::with_capacity(inputs.len());
         for input in inputs {
-            if self.programs.get(&input.program).is_none() {
-                return Err(AppError::UnknownProgram {
-                    slug: input.program,
-                    known: self.program_list(),
-                });
-            }
+            self.program(&input.program)?;
             cases.push(input.into_case(CaseId::random(), organisation, now));
         }
         let records: Vec<_> = cases

@@ -181,19 +181,7 @@ impl Corridor {
         )
         .map_err(|e| field_error(e.field, e.reason))?;
         if status == ReferralStatus::Sent {
-            let key = case_key(&self.root, &record)?;
-            let evidence = self
-                .store
-                .evidence_of_case(id)
-                .await?
-                .iter()
-                .map(|row| crate::evidence::view(&key, row))
-                .collect::<Result<Vec<_>>>()?;
-            let confirmed = self.confirmed_listing(id).await?;
-            let assessment = self.assess_case(&case, &evidence, confirmed, today)?;
-            if let Some(why) = crate::dossier::not_referable(&assessment) {
-                return Err(AppError::NotReferable { case: id, why });
-            }
+            self.referable_assessment(&record, &case, today).await?;
         }
         let now = Utc::now().trunc_subsecs(6).max(record.columns.updated_at);
         if to != case.stage {

@@ -17,10 +17,10 @@ use corridor_crypto::{OrgPublicKey, OrgSigningKey};
 use corridor_dossier::{
     DossierContent, DossierInput, EvidenceItem, Field, FieldValue, Issuer, Recipient, Section,
 };
-use corridor_store::{DossierRow, SigningKeyRow, StoredCase};
+use corridor_store::{CaseRecord, DossierRow, SigningKeyRow, StoredCase};
 
 use crate::accounts::Principal;
-use crate::evidence::{Custodian, EvidenceView, view};
+use crate::evidence::{Custodian, EvidenceView};
 use crate::sealing::{case_key, open_case};
 use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
@@ -131,18 +131,7 @@ impl Corridor {
         };
         let case = open_case(&self.root, &record)?;
         let key = case_key(&self.root, &record)?;
-        let evidence = self
-            .store
-            .evidence_of_case(id)
-            .await?
-            .iter()
-            .map(|row| view(&key, row))
-            .collect::<Result<Vec<_>>>()?;
-        let confirmed = self.confirmed_listing(id).await?;
-        let assessment = self.assess_case(&case, &evidence, confirmed, today)?;
-        if let Some(why) = not_referable(&assessment) {
-            return Err(AppError::NotReferable { case: id, why });
-        }
+        let (assessment, evidence) = self.referable_assessment(&record, &case, today).await?;
         let organisation = self
             .organisations()
             .await?
@@ -313,6 +302,23 @@ impl Corridor {
         )
         .await?;
         Ok(bytes.to_vec())
+    }
+
+    /// The assessment of `case` (read as `record`) on `today` with the items it rests on, if
+    /// the case may be referred; otherwise why not ([`AppError::NotReferable`]).
+    pub(crate) async fn referable_assessment(
+        &self,
+        record: &CaseRecord,
+        case: &Case,
+        today: NaiveDate,
+    ) -> Result<(Assessment, Vec<EvidenceView>)> {
+        let evidence = self.evidence_views(record).await?;
+        let confirmed = self.confirmed_listing(case.id).await?;
+        let assessment = self.assess_case(case, &evidence, confirmed, today)?;
+        match not_referable(&assessment) {
+            Some(why) => Err(AppError::NotReferable { case: case.id, why }),
+            None => Ok((assessment, evidence)),
+        }
     }
 
     /// Whether an analyst confirmed a sanctions match for the case.

@@ -30,12 +30,7 @@ impl Corridor {
                 .await;
         }
         let record = self.owned_record(who, id, AuditAction::CaseUpdated).await?;
-        if self.programs.get(&details.program).is_none() {
-            return Err(AppError::UnknownProgram {
-                slug: details.program,
-                known: self.program_list(),
-            });
-        }
+        self.program(&details.program)?;
         let mut case = open_case(&self.root, &record)?;
         // To the microsecond, as every store keeps it, so the version returned is the one
         // stored; never earlier than the version it replaces, even if the clock stepped back.

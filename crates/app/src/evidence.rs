@@ -658,7 +658,21 @@ fn open_review(key: &CaseKey, case: CaseId, row: &ReviewRow) -> Result<Review> {
     })
 }
 
-pub(crate) fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
+impl Corridor {
+    /// The items of a case already read (and its read audited) by the caller, opened: for
+    /// assessment, which reads every item of a case at once.
+    pub(crate) async fn evidence_views(&self, record: &CaseRecord) -> Result<Vec<EvidenceView>> {
+        let key = case_key(&self.root, record)?;
+        self.store
+            .evidence_of_case(record.columns.id)
+            .await?
+            .iter()
+            .map(|row| view(&key, row))
+            .collect()
+    }
+}
+
+fn view(key: &CaseKey, row: &EvidenceRow) -> Result<EvidenceView> {
     Ok(EvidenceView {
         id: row.id,
         case_id: row.case_id,

@@ -16,8 +16,8 @@ use corridor_core::{
 };
 use corridor_store::{AlertFilter, CaseFilter, Page, StoredCase};
 
-use crate::evidence::{Custodian, EvidenceView, standings_of, view};
-use crate::sealing::{case_key, open_case};
+use crate::evidence::{Custodian, EvidenceView, standings_of};
+use crate::sealing::open_case;
 use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
@@ -150,14 +150,7 @@ impl Corridor {
                 committed = committed.saturating_add(case.assessment.persons.get());
                 continue;
             }
-            let key = case_key(&self.root, &record)?;
-            let evidence = self
-                .store
-                .evidence_of_case(case.id)
-                .await?
-                .iter()
-                .map(|row| view(&key, row))
-                .collect::<Result<Vec<_>>>()?;
+            let evidence = self.evidence_views(&record).await?;
             cases.push((case, standings_of(&evidence)));
         }
         let assessments: BTreeMap<CaseId, Assessment> = cases

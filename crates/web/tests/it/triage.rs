@@ -27,6 +27,20 @@ async fn coordinator_session(app: &App) -> (String, String) {
     app.sign_in("coco").await
 }
 
+/// Case `id`'s page as the user of `cookie` sees it.
+async fn case_page(app: &App, id: corridor_core::CaseId, cookie: &str) -> String {
+    let (status, _, page) = app
+        .request("GET", &format!("/cases/{id}"), None, Some(cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page
+}
+
+/// The assessment section of a case page.
+fn assessment(page: &str) -> String {
+    crate::support::between(page, r#"<section id="assessment">"#, "</section>")
+}
+
 /// A case of the sponsorship program (no evidence threshold), named `name`.
 async fn add(app: &App, name: &str, removal_in_days: Option<i64>) -> corridor_core::CaseId {
     let removal = removal_in_days
@@ -175,9 +189,8 @@ async fn bad_queries_are_named_and_other_roles_are_refused() {
 async fn the_case_page_shows_the_checklist_scores_priority_and_flags() {
     let app = App::new().await;
     let id = app.add(|_| {}).await;
-    let (status, _, page) = app.get(&format!("/cases/{id}")).await;
-    assert_eq!(status, StatusCode::OK);
-    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    let page = case_page(&app, id, &app.cookie).await;
+    let section = assessment(&page);
     // Detained under a BIA appeal with the automatic stay: urgent, not an emergency.
     assert!(section.contains("priority-urgent"), "{section}");
     for shown in [
@@ -195,8 +208,7 @@ async fn the_case_page_shows_the_checklist_scores_priority_and_flags() {
     let flagged = app
         .add(|case| case["russia_risk"]["military"] = json!("deserter"))
         .await;
-    let (_, _, page) = app.get(&format!("/cases/{flagged}")).await;
-    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    let section = assessment(&case_page(&app, flagged, &app.cookie).await);
     assert!(section.contains("Referral is blocked"), "{section}");
     assert!(section.contains("awaiting a legal review"), "{section}");
 }
@@ -248,10 +260,7 @@ async fn a_legal_user_clears_a_flag_and_a_coordinator_overrides_a_score_on_the_c
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, _, page) = app
-        .request("GET", &format!("/cases/{id}"), None, Some(&legal))
-        .await;
-    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    let section = assessment(&case_page(&app, id, &legal).await);
     assert!(section.contains("cleared by a legal review"), "{section}");
     assert!(!section.contains("Referral is blocked"), "{section}");
 
@@ -289,10 +298,8 @@ async fn a_legal_user_clears_a_flag_and_a_coordinator_overrides_a_score_on_the_c
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, _, page) = app
-        .request("GET", &format!("/cases/{id}"), None, Some(&cookie))
-        .await;
-    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    let page = case_page(&app, id, &cookie).await;
+    let section = assessment(&page);
     assert!(section.contains("<strong>95</strong>"), "{section}");
     assert!(
         section.contains("set by a person with a reason"),
@@ -335,10 +342,8 @@ async fn a_coordinator_records_a_referrals_steps_on_the_case_page() {
 
     let (status, _, _) = post(format!("csrf={csrf}&status=sent&on={today}")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, _, page) = app
-        .request("GET", &format!("/cases/{id}"), None, Some(&cookie))
-        .await;
-    let section = crate::support::between(&page, r#"<section id="assessment">"#, "</section>");
+    let page = case_page(&app, id, &cookie).await;
+    let section = assessment(&page);
     assert!(
         section.contains(&format!("Sent <small>{today}</small>")),
         "{section}"
