@@ -219,6 +219,7 @@ pub fn synthetic_case(
         let hearing = today + Duration::days(rng.gen_range(1..90));
         us_status["hearings"] = json!([{ "date": hearing.to_string(), "kind": "individual" }]);
     }
+    watch_dates(n, stage, today, &mut us_status);
     let birth_year = rng.gen_range(1965..2004);
     let birth_date = match rng.gen_range(0..3) {
         0 => birth_year.to_string(),
@@ -258,6 +259,28 @@ pub fn synthetic_case(
         "assessment": assessment_facts(n, in_family),
     });
     serde_json::from_value(value).expect("synthetic cases are valid input")
+}
+
+/// Whatever the seed, some open cases face removal within the week and some have a hearing
+/// within three days, so the removal watch shows alerts of every level. Fixed by `n`, not
+/// drawn, so the rest of a case stays as it was.
+fn watch_dates(n: usize, stage: Stage, today: NaiveDate, us_status: &mut Value) {
+    if stage.is_closed() || stage == Stage::Arrived {
+        return;
+    }
+    let days = |d: usize| (today + Duration::days(d as i64)).to_string();
+    match n % 40 {
+        5 => {
+            us_status["proceedings"] = ProceedingsStage::FinalOrder.as_str().into();
+            us_status["final_order_date"] = (today - Duration::days(10)).to_string().into();
+            us_status["scheduled_removal"] = days(1 + (n / 40) % 6).into();
+        }
+        6 => {
+            us_status["hearings"] =
+                json!([{ "date": days(1 + (n / 40) % 3), "kind": "master_calendar" }]);
+        }
+        _ => {}
+    }
 }
 
 /// Vulnerabilities, what happened to earlier returnees and family units, from their own
