@@ -74,6 +74,13 @@ string_enum! {
         Backup => "backup", "Backups",
         /// Issue and revoke API tokens.
         ApiTokenManage => "api_token_manage", "Manage API tokens",
+        /// Record removal flights, check-ins and field reports; acknowledge and assign the
+        /// removal watch's alerts.
+        WatchManage => "watch_manage", "Keep the removal watch",
+        /// Read the removal watch calendar (the feed carries case codes, never names).
+        CalendarRead => "calendar_read", "Read the removal watch calendar",
+        /// Export the public aggregate report (counts by month, none under five).
+        ReportExport => "report_export", "Export the aggregate report",
     }
 }
 
@@ -115,6 +122,8 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
             CaseCreate,
             CaseEdit,
             CaseTransition,
+            WatchManage,
+            CalendarRead,
         ],
     ),
     (
@@ -130,6 +139,8 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
             CaseEdit,
             CaseTransition,
             LegalReview,
+            WatchManage,
+            CalendarRead,
         ],
     ),
     (
@@ -144,6 +155,9 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
             CaseShare,
             ReferralManage,
             ReferralRead,
+            WatchManage,
+            CalendarRead,
+            ReportExport,
         ],
     ),
     (

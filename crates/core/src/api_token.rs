@@ -29,6 +29,8 @@ string_enum! {
         ReferralsRead => "referrals:read", "Read referrals",
         /// Screen names against the sanctions and registry lists (`/match`).
         ScreeningRun => "screening:run", "Screen names against the lists",
+        /// Subscribe to the removal watch calendar (ICS feed: case codes, never names).
+        CalendarRead => "calendar:read", "Read the removal watch calendar",
     }
 }
 
@@ -42,6 +44,7 @@ pub const SCOPES: &[(ApiScope, &[Permission])] = &[
     (ApiScope::CasesShare, &[CaseShare, ReferralManage]),
     (ApiScope::ReferralsRead, &[ReferralRead]),
     (ApiScope::ScreeningRun, &[ScreeningRun]),
+    (ApiScope::CalendarRead, &[CalendarRead]),
 ];
 
 impl ApiScope {

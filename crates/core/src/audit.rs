@@ -110,6 +110,18 @@ string_enum! {
         /// A step of a referral was recorded (sent, acknowledged, accepted, declined, travel,
         /// arrived); the case's stage moves with it.
         ReferralStatusRecorded => "referral_status_recorded", "Referral status recorded",
+        /// A report about a removal flight was recorded (a new flight or one more report).
+        FlightReported => "flight_reported", "Removal flight reported",
+        /// A check-in with a person after removal was recorded.
+        CheckInRecorded => "check_in_recorded", "Check-in recorded",
+        /// A field report (arrested, missing, ...) about a person after return was recorded.
+        FieldReportRecorded => "field_report_recorded", "Field report recorded",
+        /// A removal watch alert was acknowledged.
+        WatchAlertAcknowledged => "watch_alert_acknowledged", "Watch alert acknowledged",
+        /// A removal watch alert was assigned to a user.
+        WatchAlertAssigned => "watch_alert_assigned", "Watch alert assigned",
+        /// The removal watch calendar was read (through its feed or the calendar page).
+        CalendarRead => "calendar_read", "Calendar read",
     }
 }
 

@@ -110,6 +110,21 @@ id_type!(
     AlertId,
     "alert id"
 );
+id_type!(
+    /// Identifies a removal flight (one departure, whatever the reports about it say).
+    FlightId,
+    "flight id"
+);
+id_type!(
+    /// Identifies one report about a removal flight.
+    FlightReportId,
+    "flight report id"
+);
+id_type!(
+    /// Identifies a recorded check-in with a person after removal.
+    CheckInId,
+    "check-in id"
+);
 
 #[cfg(test)]
 mod tests {

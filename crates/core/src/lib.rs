@@ -17,13 +17,16 @@ pub mod access;
 pub mod api_token;
 pub mod assessment;
 pub mod audit;
+pub mod calendar;
 pub mod case;
+pub mod checkin;
 pub mod citation;
 pub mod claim;
 pub mod date;
 pub mod details;
 pub mod evidence;
 pub mod evidence_file;
+pub mod flight;
 pub mod ids;
 pub mod input;
 pub mod metadata;
@@ -67,7 +70,8 @@ pub use evidence::{
 };
 pub use evidence_file::{FileName, FileNameError, FileTypeError, MediaType, sniff};
 pub use ids::{
-    AlertId, ApiTokenId, CaseId, ClaimId, EvidenceId, FamilyUnitId, IdError, OrgId, UserId,
+    AlertId, ApiTokenId, CaseId, CheckInId, ClaimId, EvidenceId, FamilyUnitId, FlightId, FlightReportId,
+    IdError, OrgId, UserId,
 };
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};

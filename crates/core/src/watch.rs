@@ -6,12 +6,18 @@
 //! - a final order of removal with no stay in force is **Urgent**;
 //! - a hearing within the reminder window (3 days) is a **Reminder**;
 //! - a stay that expires within the reminder window is a **Reminder** too: once it lapses, the
-//!   order can be carried out.
+//!   order can be carried out;
+//! - a removal flight reported with a detained person on board is an **Emergency**
+//!   ([`flight_alert`]; the rule itself is [`crate::flight::detained_on_board`]);
+//! - after removal, a check-in due is a **Reminder**, a missed one **Urgent**, and lost contact
+//!   an **Emergency** ([`check_in_alert`]; the schedule is [`crate::checkin::standing`]).
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case::Case;
+use crate::checkin::{CheckInStanding, MonitoringStatus};
+use crate::flight::FlightAlert;
 use crate::ids::CaseId;
 use crate::us_status::ProceedingsStage;
 use crate::workflow::Stage;
@@ -32,6 +38,14 @@ string_enum! {
         FinalOrderWithoutStay => "final_order_without_stay", "Final order with no stay",
         HearingSoon => "hearing_soon", "Hearing within days",
         StayExpiring => "stay_expiring", "Stay about to expire",
+        /// A removal flight is reported with a detained person on board.
+        FlightWithDetainedPerson => "flight_with_detained_person", "Detained person on a removal flight",
+        /// A check-in after removal is due.
+        CheckInDue => "check_in_due", "Check-in due",
+        /// A check-in after removal was missed.
+        CheckInMissed => "check_in_missed", "Check-in missed",
+        /// Check-ins after removal stopped long enough ago that contact is lost.
+        LostContact => "lost_contact", "Contact lost after removal",
     }
 }
 
@@ -129,6 +143,69 @@ pub fn alerts_for(case: &Case, today: NaiveDate, windows: WatchWindows) -> Vec<W
             );
         }
     }
-    alerts.sort_by(|a, b| b.level.cmp(&a.level).then(a.on.cmp(&b.on)));
+    sort_alerts(&mut alerts);
     alerts
+}
+
+/// The alert of a detained person reported on a removal flight: always an emergency, whatever
+/// the confidence (it is said, so the caseworker can weigh it).
+pub fn flight_alert(alert: &FlightAlert) -> WatchAlert {
+    WatchAlert {
+        case: alert.case,
+        rule: WatchRule::FlightWithDetainedPerson,
+        level: AlertLevel::Emergency,
+        on: alert.departs_on,
+        why: format!(
+            "reported on a removal flight{} while detained (confidence: {})",
+            alert
+                .departs_on
+                .map_or_else(|| " (date not known)".to_owned(), |d| format!(" on {d}")),
+            alert.confidence.label().to_lowercase()
+        ),
+    }
+}
+
+/// The alert a removed person's check-in standing raises, if any: due is a reminder, missed is
+/// urgent, lost contact an emergency. `on` is the day the check-in was due.
+pub fn check_in_alert(case: CaseId, standing: &CheckInStanding) -> Option<WatchAlert> {
+    let level = standing.status.alert_level()?;
+    let (rule, why) = match standing.status {
+        MonitoringStatus::OnSchedule => return None,
+        MonitoringStatus::Due => (
+            WatchRule::CheckInDue,
+            format!("check-in due since {}", standing.due_on),
+        ),
+        MonitoringStatus::Missed => (
+            WatchRule::CheckInMissed,
+            format!(
+                "check-in missed: {} days overdue, last contact {}",
+                standing.overdue_days, standing.last_contact
+            ),
+        ),
+        MonitoringStatus::LostContact => (
+            WatchRule::LostContact,
+            format!(
+                "no contact since {} ({} days past the check-in due)",
+                standing.last_contact, standing.overdue_days
+            ),
+        ),
+    };
+    Some(WatchAlert {
+        case,
+        rule,
+        level,
+        on: Some(standing.due_on),
+        why,
+    })
+}
+
+/// Loudest first, then soonest, then by case: the one order of every alert list.
+pub fn sort_alerts(alerts: &mut [WatchAlert]) {
+    alerts.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(a.on.cmp(&b.on))
+            .then(a.case.cmp(&b.case))
+            .then(a.rule.cmp(&b.rule))
+    });
 }

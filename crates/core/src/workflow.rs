@@ -19,7 +19,8 @@ string_enum! {
         Ineligible => "ineligible", "Ineligible",
         /// Removed from the United States (to Russia or elsewhere).
         Removed => "removed", "Removed",
-        /// Contact with the person was lost; reopened (back to intake) when restored.
+        /// Contact with the person was lost; reopened (back to intake, or back to removed for a
+    /// person watched after removal) when restored.
         LostContact => "lost_contact", "Lost contact",
     }
 }
@@ -40,7 +41,9 @@ impl Stage {
     ///   referred → prioritised (the referral was declined);
     /// - any open stage may close as withdrawn, ineligible, removed or lost contact;
     /// - lost contact may reopen at intake (contact restored);
-    /// - arrived, withdrawn, ineligible and removed are terminal.
+    /// - removed may become lost contact (the check-ins after removal stopped), and lost
+    ///   contact go back to removed (reached again after removal);
+    /// - arrived, withdrawn and ineligible are terminal.
     pub fn allowed_next(self) -> &'static [Stage] {
         use Stage::*;
         match self {
@@ -80,8 +83,11 @@ impl Stage {
             ],
             Accepted => &[Travel, Withdrawn, Ineligible, Removed, LostContact],
             Travel => &[Arrived, Withdrawn, Ineligible, Removed, LostContact],
-            LostContact => &[Intake],
-            Arrived | Withdrawn | Ineligible | Removed => &[],
+            // A removed person whose check-ins stop is lost contact; when they are reached
+            // again, the watch after removal resumes.
+            Removed => &[LostContact],
+            LostContact => &[Intake, Removed],
+            Arrived | Withdrawn | Ineligible => &[],
         }
     }
 
@@ -180,12 +186,16 @@ mod tests {
         );
         assert!(Stage::LostContact.is_closed());
         assert!(!Stage::LostContact.is_terminal());
-        for terminal in [
-            Stage::Arrived,
-            Stage::Withdrawn,
-            Stage::Ineligible,
-            Stage::Removed,
-        ] {
+        assert_eq!(
+            Stage::Removed.transition(Stage::LostContact),
+            Ok(Stage::LostContact)
+        );
+        assert_eq!(
+            Stage::LostContact.transition(Stage::Removed),
+            Ok(Stage::Removed)
+        );
+        assert!(Stage::Removed.transition(Stage::Intake).is_err());
+        for terminal in [Stage::Arrived, Stage::Withdrawn, Stage::Ineligible] {
             assert!(terminal.is_terminal());
             assert!(terminal.is_closed());
         }

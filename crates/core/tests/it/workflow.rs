@@ -19,7 +19,7 @@ const MAIN_PATH: [Stage; 9] = [
     Arrived,
 ];
 const CLOSING: [Stage; 4] = [Withdrawn, Ineligible, Removed, LostContact];
-const TERMINAL: [Stage; 4] = [Arrived, Withdrawn, Ineligible, Removed];
+const TERMINAL: [Stage; 3] = [Arrived, Withdrawn, Ineligible];
 
 /// The rules as the brief states them, written independently of `Stage::allowed_next`.
 fn spec_allows(from: Stage, to: Stage) -> bool {
@@ -32,10 +32,13 @@ fn spec_allows(from: Stage, to: Stage) -> bool {
             | (Prioritised, Assessing)
             | (Referred, Prioritised)
     );
-    let open = !TERMINAL.contains(&from) && from != LostContact;
+    let open = !TERMINAL.contains(&from) && !matches!(from, LostContact | Removed);
     let closing = open && CLOSING.contains(&to);
     let reopened = from == LostContact && to == Intake;
-    forward || sent_back || closing || reopened
+    // After removal the person is watched: lost when the check-ins stop, watched again once
+    // reached.
+    let after_removal = matches!((from, to), (Removed, LostContact) | (LostContact, Removed));
+    forward || sent_back || closing || reopened || after_removal
 }
 
 fn any_stage() -> impl Strategy<Value = Stage> {
