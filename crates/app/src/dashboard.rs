@@ -43,6 +43,8 @@ pub struct Dashboard {
     /// Scheduled removals from today on, soonest first: the most urgent list in Corridor.
     pub removals: Vec<Upcoming>,
     pub hearings: Vec<Upcoming>,
+    /// Detained, removed, referred, accepted and arrived by month, for the charts.
+    pub trends: corridor_core::report::MonthlySeries,
 }
 
 impl Corridor {
@@ -64,6 +66,7 @@ impl Corridor {
         let shared = self.shared_with(who).await?;
         let visible = crate::visibility::narrow(who, &CaseFilter::default(), &shared);
         let counts = self.store.case_counts(&visible).await?;
+        let trends = self.trends(&visible, today).await?;
         let total = counts.by_stage.iter().map(|(_, n)| n).sum();
         let shared: std::collections::HashSet<CaseId> = shared.into_iter().collect();
         let may_see =
@@ -93,6 +96,7 @@ impl Corridor {
         Ok(Dashboard {
             counts,
             total,
+            trends,
             removals: removals
                 .iter()
                 .map(|r| Upcoming {

@@ -147,6 +147,23 @@ pub enum AppError {
         "screening alert {id} is no longer pending: it is {status}; it was decided or lapsed meanwhile"
     )]
     AlertNotPending { id: AlertId, status: AlertStatus },
+
+    // Removal watch.
+    /// No such flight that the caller may reach (unknown, or of another organisation).
+    #[error("removal flight {0} not found")]
+    FlightNotFound(corridor_core::FlightId),
+    #[error("a sealed report {report} of a removal flight could not be read: {reason}")]
+    FlightUnreadable {
+        report: corridor_core::FlightReportId,
+        reason: String,
+    },
+    /// Check-ins are kept for removed people (and those contact was lost with after removal).
+    #[error("case {0} is not removed: check-ins are kept after removal")]
+    NotRemoved(CaseId),
+    /// The alert is not one of the caller's current alerts (unknown, of another organisation,
+    /// or ended since the page was drawn).
+    #[error("no such removal watch alert; it may have ended since the page was drawn")]
+    WatchAlertNotFound,
 }
 
 impl From<StoreError> for AppError {
@@ -166,6 +183,7 @@ impl From<StoreError> for AppError {
             StoreError::EvidenceNotFound(id) => AppError::EvidenceNotFound(id),
             StoreError::EvidenceChanged(id) => AppError::EvidenceChanged(id),
             StoreError::AlertNotPending { id, status } => AppError::AlertNotPending { id, status },
+            StoreError::FlightNotFound(id) => AppError::FlightNotFound(id),
             other => AppError::Store(other),
         }
     }

@@ -9,6 +9,7 @@ mod api_tokens;
 mod audit;
 mod backup;
 mod cases;
+mod checkins;
 mod dashboard;
 mod decisions;
 pub mod demo;
@@ -17,6 +18,8 @@ mod dossier;
 mod editing;
 mod error;
 mod evidence;
+mod flights;
+mod inbox;
 mod index;
 mod intake;
 mod login;
@@ -46,6 +49,7 @@ pub use accounts::{
 pub use api_tokens::{ApiToken, ApiTokenRequest, NewApiToken, TokenAuthority};
 pub use backup::{BackupSummary, backup_to_file, read_backup, restore_snapshot};
 pub use cases::{CaseSummary, CaseView};
+pub use checkins::{CheckInRecord, Monitoring};
 pub use dashboard::{Dashboard, LOOKAHEAD_DAYS, Upcoming, UpcomingKind};
 pub use demo_users::{DEMO_PASSWORD, DemoLogin};
 pub use dossier::{DossierPart, IssuedDossier};
@@ -54,6 +58,8 @@ pub use evidence::{
     Custodian, DEFAULT_MAX_EVIDENCE_BYTES, EvidenceRecord, EvidenceUpload, EvidenceView,
     standings_of,
 };
+pub use flights::FlightView;
+pub use inbox::{AlertKey, Inbox, InboxFilter, InboxItem};
 pub use index::IndexStats;
 pub use intake::IntakePolicy;
 pub use login::{Enrolled, Enrolment, LoginStep, PendingLogin, Session};
@@ -61,6 +67,7 @@ pub use preview::{MAX_PREVIEW_PAGES, MAX_PREVIEW_PDF_BYTES, Preview, PreviewErro
 pub use review::{AlertView, CaseScreening, ScreeningSummary};
 pub use screening::ListedMatch;
 pub use triage::TriageBoard;
+pub use watch::TREND_MONTHS;
 
 /// An unsealed Corridor: store, root key, programs and the name index.
 pub struct Corridor {
@@ -75,6 +82,7 @@ pub struct Corridor {
     lists: screening::Lists,
     blobs: Option<corridor_blobs::BlobStore>,
     max_evidence_bytes: u64,
+    check_in_schedule: corridor_core::checkin::CheckInSchedule,
 }
 
 impl Corridor {
@@ -110,6 +118,7 @@ impl Corridor {
             lists: Default::default(),
             blobs: None,
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
+            check_in_schedule: Default::default(),
         };
         Ok((corridor, organisation))
     }
@@ -133,6 +142,7 @@ impl Corridor {
             lists: Default::default(),
             blobs: None,
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
+            check_in_schedule: Default::default(),
         };
         corridor.rebuild_index().await?;
         Ok(corridor)

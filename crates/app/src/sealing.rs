@@ -281,6 +281,76 @@ fn open_bound<T: DeserializeOwned>(
     from_json(case, named, &plain)
 }
 
+/// A flight report (date, airports, carrier, source, note; not who is on board, which the
+/// store keeps as plain links so that a purge removes them) is sealed under the root key,
+/// bound to the report: a flight is about many cases, no one case's key fits it.
+const FLIGHT_REPORTS: (&str, &str) = ("flight_reports", "body");
+
+pub(crate) fn seal_flight_report<T: Serialize>(
+    root: &RootKey,
+    report: corridor_core::FlightReportId,
+    body: &T,
+) -> Sealed {
+    let (table, column) = FLIGHT_REPORTS;
+    root.seal(
+        FieldAddress::new(table, column, &report.to_string()),
+        &to_json(body),
+    )
+}
+
+pub(crate) fn open_flight_report<T: DeserializeOwned>(
+    root: &RootKey,
+    report: corridor_core::FlightReportId,
+    sealed: &Sealed,
+) -> Result<T> {
+    let (table, column) = FLIGHT_REPORTS;
+    let plain = root
+        .open(
+            FieldAddress::new(table, column, &report.to_string()),
+            sealed,
+        )
+        .map_err(|e| AppError::FlightUnreadable {
+            report,
+            reason: e.to_string(),
+        })?;
+    serde_json::from_slice(&plain).map_err(|e| AppError::FlightUnreadable {
+        report,
+        reason: e.to_string(),
+    })
+}
+
+/// A check-in (channel, note, who recorded it) is sealed under its case's key, bound to the
+/// check-in: purging the case shreds it.
+const CHECK_INS: (&str, &str) = ("check_ins", "body");
+
+pub(crate) fn seal_check_in<T: Serialize>(
+    key: &CaseKey,
+    check_in: corridor_core::CheckInId,
+    body: &T,
+) -> Sealed {
+    let (table, column) = CHECK_INS;
+    key.seal(
+        FieldAddress::new(table, column, &check_in.to_string()),
+        &to_json(body),
+    )
+}
+
+pub(crate) fn open_check_in<T: DeserializeOwned>(
+    key: &CaseKey,
+    case: CaseId,
+    check_in: corridor_core::CheckInId,
+    sealed: &Sealed,
+) -> Result<T> {
+    let (table, column) = CHECK_INS;
+    let plain = key
+        .open(
+            FieldAddress::new(table, column, &check_in.to_string()),
+            sealed,
+        )
+        .map_err(|e| unreadable(case, "check_ins.body", e))?;
+    from_json(case, "check_ins.body", &plain)
+}
+
 /// A screening alert's facts and reason are sealed under the root key, bound to the alert:
 /// not under the case's key, which every edit replaces. Purging the case deletes them.
 const ALERTS: &str = "screening_alerts";

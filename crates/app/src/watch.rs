@@ -1,21 +1,35 @@
-//! Removal watch as a use case: the alerts every open case raises on a given day. The day is
-//! the caller's (the CLI's `--now`, a server's clock), so that "as of" questions and tests need
-//! no real calendar.
+//! Removal watch as use cases: the alerts of every watched case on a given day (US status
+//! rules, flights with detained people on board, check-ins after removal), the calendar of
+//! what is coming, and the milestones the reports count. The day is the caller's (the CLI's
+//! `--now`, a server's clock), so that "as of" questions and tests need no real calendar.
 
-use chrono::NaiveDate;
-use corridor_core::watch::{WatchAlert, WatchWindows, alerts_for};
-use corridor_core::{AuditAction, AuditOutcome, Permission};
-use corridor_store::{CaseFilter, Page, StoredCase};
+use std::collections::HashSet;
 
+use chrono::{NaiveDate, Utc};
+use corridor_core::calendar::{CalendarEvent, CalendarKind, case_events, sort_events};
+use corridor_core::flight::detained_on_board;
+use corridor_core::report::{Milestone, Month, MonthlySeries, monthly_series};
+use corridor_core::watch::{
+    WatchAlert, WatchWindows, alerts_for, check_in_alert, flight_alert, sort_alerts,
+};
+use corridor_core::{
+    Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Custody, OrgId, Permission, Stage,
+};
+use corridor_store::{CaseFilter, CaseListRow, Page, StoredCase};
+
+use crate::accounts::Principal;
 use crate::evidence::Custodian;
 use crate::sealing::open_case;
 use crate::visibility::event;
 use crate::{Corridor, Result};
 
+/// How many months the dashboard's charts show.
+pub const TREND_MONTHS: usize = 12;
+
 impl Corridor {
-    /// The alerts of the open cases on `today`, loudest first, then soonest: for a user (needs
-    /// `case_list`) their organisation's cases, for the operator every case. Audited as one
-    /// listing.
+    /// The alerts of the watched cases on `today`, loudest first, then soonest: for a user
+    /// (needs `case_list`) their organisation's cases, for the operator every case. Audited as
+    /// one listing.
     pub async fn watch_alerts(
         &self,
         by: Custodian<'_>,
@@ -25,53 +39,128 @@ impl Corridor {
             self.permit(who, Permission::CaseList, AuditAction::CaseListed)
                 .await?;
         }
-        let filter = CaseFilter {
-            organisation: by.organisation(),
-            ..CaseFilter::default()
-        };
-        let rows = self.store.list_cases(&filter, Page::ALL).await?;
-        let mut alerts = Vec::new();
-        for row in rows.iter().filter(|row| !row.columns.stage.is_closed()) {
-            if let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? {
-                let case = open_case(&self.root, &record)?;
-                alerts.extend(alerts_for(&case, today, WatchWindows::default()));
-            }
-        }
-        alerts.sort_by(|a, b| {
-            b.level
-                .cmp(&a.level)
-                .then(a.on.cmp(&b.on))
-                .then(a.case.cmp(&b.case))
-        });
-        let listed = match by {
-            Custodian::User(who) => event(who, AuditAction::CaseListed, AuditOutcome::Allowed),
-            Custodian::Operator => corridor_core::AuditEvent::new(
-                chrono::Utc::now(),
-                by.actor(),
-                AuditAction::CaseListed,
-                AuditOutcome::Allowed,
-            ),
-        };
-        self.audit(listed.with_subject("removal-watch".to_owned()))
+        let alerts = self.alerts_of(by.organisation(), today).await?;
+        self.audit(listed(by).with_subject("removal-watch".to_owned()))
             .await?;
         Ok(alerts)
     }
-}
 
-impl Corridor {
-    /// The public aggregate over every case (by month and milestone, counts under five
-    /// hidden), as the operator exports it for advocacy. Audited as an export.
-    pub async fn aggregate_report(&self) -> Result<Vec<corridor_core::report::AggregateRow>> {
-        use corridor_core::Stage;
-        use corridor_core::report::{Milestone, aggregate};
-        let rows = self
-            .store
-            .list_cases(&CaseFilter::default(), Page::ALL)
+    /// Every alert of `organisation`'s cases (all when `None`) on `today`.
+    pub(crate) async fn alerts_of(
+        &self,
+        organisation: Option<OrgId>,
+        today: NaiveDate,
+    ) -> Result<Vec<WatchAlert>> {
+        let rows = self.watched_rows(organisation).await?;
+        let mut alerts = Vec::new();
+        for row in &rows {
+            let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? else {
+                continue;
+            };
+            let case = open_case(&self.root, &record)?;
+            alerts.extend(alerts_for(&case, today, WatchWindows::default()));
+            if let Some(monitoring) = self.monitoring_of(&record, &case, today).await? {
+                alerts.extend(check_in_alert(case.id, &monitoring.standing));
+            }
+        }
+        let detained: HashSet<CaseId> = rows
+            .iter()
+            .filter(|row| row.columns.custody == Custody::Detained && row.columns.stage.is_open())
+            .map(|row| row.columns.id)
+            .collect();
+        for flight in self.open_flights(organisation).await? {
+            alerts.extend(
+                detained_on_board(&flight, today, |case| detained.contains(&case))
+                    .iter()
+                    .map(flight_alert),
+            );
+        }
+        sort_alerts(&mut alerts);
+        Ok(alerts)
+    }
+
+    /// The removal watch calendar from `from` to `to`: each watched case's hearings, stays'
+    /// expiry, final order and scheduled removal, check-ins due after removal, and removal
+    /// flights with a case of the organisation on board. Needs `calendar_read` (the feed's
+    /// token scope); audited as `calendar_read`.
+    pub async fn calendar_for(
+        &self,
+        who: &Principal,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<CalendarEvent>> {
+        self.permit(who, Permission::CalendarRead, AuditAction::CalendarRead)
             .await?;
+        let mut events = Vec::new();
+        let rows = self.watched_rows(Some(who.organisation)).await?;
+        let ours: HashSet<CaseId> = rows.iter().map(|row| row.columns.id).collect();
+        for row in &rows {
+            let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? else {
+                continue;
+            };
+            let case = open_case(&self.root, &record)?;
+            if case.stage.is_open() {
+                events.extend(case_events(&case));
+            }
+            if let Some(monitoring) = self.monitoring_of(&record, &case, today).await? {
+                events.push(CalendarEvent {
+                    case: case.id,
+                    on: monitoring.standing.due_on,
+                    kind: CalendarKind::CheckInDue,
+                    detail: "",
+                });
+            }
+        }
+        for flight in self.open_flights(Some(who.organisation)).await? {
+            let summary = flight.summary();
+            let Some(on) = summary.departs_on() else {
+                continue;
+            };
+            events.extend(
+                summary
+                    .passengers
+                    .iter()
+                    .filter(|p| ours.contains(&p.case))
+                    .map(|p| CalendarEvent {
+                        case: p.case,
+                        on,
+                        kind: CalendarKind::RemovalFlight,
+                        detail: "",
+                    }),
+            );
+        }
+        events.retain(|e| (from..=to).contains(&e.on));
+        sort_events(&mut events);
+        self.audit(event(who, AuditAction::CalendarRead, AuditOutcome::Allowed))
+            .await?;
+        Ok(events)
+    }
+
+    /// The cases the watch looks at: open ones, and removed or lost-contact ones (watched by
+    /// their check-ins).
+    async fn watched_rows(&self, organisation: Option<OrgId>) -> Result<Vec<CaseListRow>> {
+        let filter = CaseFilter {
+            organisation,
+            ..CaseFilter::default()
+        };
+        let mut rows = self.store.list_cases(&filter, Page::ALL).await?;
+        rows.retain(|row| {
+            let stage = row.columns.stage;
+            stage.is_open() || matches!(stage, Stage::Removed | Stage::LostContact)
+        });
+        Ok(rows)
+    }
+
+    /// The milestones of the cases `filter` matches, each with its day: opened while detained
+    /// (the day the case was opened; custody history is not kept), and the days the case moved
+    /// to referred, accepted, arrived and removed.
+    async fn milestone_events(&self, filter: &CaseFilter) -> Result<Vec<(Milestone, NaiveDate)>> {
+        let rows = self.store.list_cases(filter, Page::ALL).await?;
         let mut events = Vec::new();
         for row in &rows {
             let columns = &row.columns;
-            if columns.custody == corridor_core::Custody::Detained {
+            if columns.custody == Custody::Detained {
                 events.push((Milestone::Detained, columns.created_at.date_naive()));
             }
             for change in self.store.stage_changes(columns.id).await? {
@@ -85,16 +174,60 @@ impl Corridor {
                 events.push((milestone, change.at.date_naive()));
             }
         }
-        self.audit(
-            corridor_core::AuditEvent::new(
-                chrono::Utc::now(),
-                corridor_core::Actor::Operator,
+        Ok(events)
+    }
+
+    /// The dashboard's trends: each milestone by month over the last [`TREND_MONTHS`] months
+    /// to `today`, over the cases `filter` matches (the caller has narrowed it to what the
+    /// user may see).
+    pub(crate) async fn trends(
+        &self,
+        filter: &CaseFilter,
+        today: NaiveDate,
+    ) -> Result<MonthlySeries> {
+        let events = self.milestone_events(filter).await?;
+        Ok(monthly_series(events, Month::of(today), TREND_MONTHS))
+    }
+
+    /// The public aggregate over every case (by month and milestone, counts under five
+    /// hidden), for the operator (the CLI) or a user who may export it. Audited as an export.
+    pub async fn aggregate_report(
+        &self,
+        by: Custodian<'_>,
+    ) -> Result<Vec<corridor_core::report::AggregateRow>> {
+        if let Custodian::User(who) = by {
+            self.permit(who, Permission::ReportExport, AuditAction::Export)
+                .await?;
+        }
+        let filter = CaseFilter {
+            organisation: by.organisation(),
+            ..CaseFilter::default()
+        };
+        let events = self.milestone_events(&filter).await?;
+        let exported = match by {
+            Custodian::User(who) => event(who, AuditAction::Export, AuditOutcome::Allowed),
+            Custodian::Operator => AuditEvent::new(
+                Utc::now(),
+                Actor::Operator,
                 AuditAction::Export,
                 AuditOutcome::Allowed,
-            )
-            .with_subject("aggregate-report".to_owned()),
-        )
-        .await?;
-        Ok(aggregate(events))
+            ),
+        };
+        self.audit(exported.with_subject("aggregate-report".to_owned()))
+            .await?;
+        Ok(corridor_core::report::aggregate(events))
+    }
+}
+
+/// The audit event of a listing by `by`.
+fn listed(by: Custodian<'_>) -> AuditEvent {
+    match by {
+        Custodian::User(who) => event(who, AuditAction::CaseListed, AuditOutcome::Allowed),
+        Custodian::Operator => AuditEvent::new(
+            Utc::now(),
+            by.actor(),
+            AuditAction::CaseListed,
+            AuditOutcome::Allowed,
+        ),
     }
 }

@@ -40,6 +40,23 @@ impl Month {
     }
 }
 
+impl Month {
+    /// The month before this one.
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -121,4 +138,42 @@ pub fn to_csv(rows: &[AggregateRow]) -> String {
         ));
     }
     out
+}
+
+/// Counts by month for the organisation's own dashboard: every milestone over the same
+/// months, oldest first. Exact counts (the dashboard is not published); no person appears.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MonthlySeries {
+    pub months: Vec<Month>,
+    /// One count per month, for each milestone in [`Milestone::ALL`] order.
+    pub counts: Vec<(Milestone, Vec<u64>)>,
+}
+
+/// The `span` months ending with `last` (gaps counted as zero), and each milestone's count in
+/// each. Events outside those months are left out.
+pub fn monthly_series(
+    events: impl IntoIterator<Item = (Milestone, NaiveDate)>,
+    last: Month,
+    span: usize,
+) -> MonthlySeries {
+    let mut months = Vec::with_capacity(span);
+    let mut month = last;
+    for _ in 0..span {
+        months.push(month);
+        month = month.previous();
+    }
+    months.reverse();
+    let mut counts: Vec<(Milestone, Vec<u64>)> = Milestone::ALL
+        .iter()
+        .map(|m| (*m, vec![0; months.len()]))
+        .collect();
+    for (milestone, day) in events {
+        let Ok(at) = months.binary_search(&Month::of(day)) else {
+            continue;
+        };
+        if let Some((_, row)) = counts.iter_mut().find(|(m, _)| *m == milestone) {
+            row[at] += 1;
+        }
+    }
+    MonthlySeries { months, counts }
 }

@@ -1,4 +1,6 @@
-use corridor_core::{AlertId, AlertStatus, ApiTokenId, CaseId, EvidenceId, OrgId, Stage, UserId};
+use corridor_core::{
+    AlertId, AlertStatus, ApiTokenId, CaseId, EvidenceId, FlightId, OrgId, Stage, UserId,
+};
 
 /// Store errors. None of them carries a value read from or written to a sealed column.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +61,10 @@ pub enum StoreError {
     AlertNotPending { id: AlertId, status: AlertStatus },
     #[error("case {case} already has a dossier version {version}")]
     DossierVersionTaken { case: CaseId, version: u32 },
+    #[error("removal flight {0} not found")]
+    FlightNotFound(FlightId),
+    #[error("removal flight {0} got another report meanwhile; reload it and report again")]
+    FlightReportConflict(FlightId),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -20,6 +20,7 @@ mod screening;
 mod shared;
 mod signing;
 mod sqlite;
+mod watch;
 
 pub use accounts::{
     AccountSnapshot, AccountStore, CaseShare, LoginAttempt, PendingLoginRow, RecoveryCodeRow,
@@ -39,6 +40,10 @@ pub use postgres::PostgresStore;
 pub use screening::{AlertDecision, AlertFilter, AlertRow, ScreeningStore};
 pub use signing::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteStore;
+pub use watch::{
+    AlertMarkRow, Assignment, CheckInRow, FlightReportRow, FlightRow, PassengerRow, WatchSnapshot,
+    WatchStore,
+};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,8 +71,8 @@ pub struct UpcomingHearing {
 
 /// The one storage interface: every part of it, as one object. Implementations must pass the
 /// conformance suite. The parts live in their own traits (cases here; accounts, API tokens,
-/// audit, screening and evidence in their modules) so that each can be read and grown on its
-/// own.
+/// audit, screening, evidence, signing keys, dossiers and the removal watch in their
+/// modules) so that each can be read and grown on its own.
 pub trait Store:
     CaseStore
     + AccountStore
@@ -77,6 +82,7 @@ pub trait Store:
     + EvidenceStore
     + SigningKeyStore
     + DossierStore
+    + WatchStore
 {
 }
 
@@ -89,6 +95,7 @@ impl<T> Store for T where
         + EvidenceStore
         + SigningKeyStore
         + DossierStore
+        + WatchStore
 {
 }
 
@@ -147,9 +154,11 @@ pub trait CaseStore: Send + Sync + 'static {
         expected_updated_at: DateTime<Utc>,
     ) -> Result<()>;
 
-    /// Destroys the case's wrapped key and every sealed value (its screening alerts and
-    /// evidence items too), leaving a [`Tombstone`]. The evidence files' blobs, whose keys
-    /// derive from the case key, are unreadable from then on; deleting them is the caller's.
+    /// Destroys the case's wrapped key and every sealed value (its screening alerts, evidence
+    /// items, dossiers, check-ins and watch alert marks too, and its places on removal flights,
+    /// whose flights and reports stay), leaving a [`Tombstone`]. The evidence files' blobs,
+    /// whose keys derive from the case key, are unreadable from then on; deleting them is the
+    /// caller's.
     async fn purge_case(&self, id: CaseId, at: DateTime<Utc>) -> Result<Tombstone>;
 
     /// A consistent copy of everything, read in one transaction.

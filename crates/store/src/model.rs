@@ -236,4 +236,6 @@ pub struct Snapshot {
     pub signing_keys: Vec<crate::SigningKeyRow>,
     /// Issued dossiers (not their files: they are blobs, kept apart).
     pub dossiers: Vec<crate::DossierRow>,
+    /// Removal flights and their reports and passengers, check-ins, and watch alert marks.
+    pub watch: crate::WatchSnapshot,
 }

@@ -108,3 +108,4 @@ crate::screening::impl_screening_store!(PostgresStore, sqlx::Postgres);
 crate::signing::impl_signing_key_store!(PostgresStore, sqlx::Postgres);
 crate::dossiers::impl_dossier_store!(PostgresStore, sqlx::Postgres);
 crate::evidence::impl_evidence_store!(PostgresStore, sqlx::Postgres);
+crate::watch::impl_watch_store!(PostgresStore, sqlx::Postgres);

@@ -825,7 +825,12 @@ macro_rules! impl_sql_store {
                 .bind(uuid)
                 .execute(&mut *tx)
                 .await?;
+                // The case's places on removal flights go; the flights and their reports stay,
+                // being about the flight.
                 for table in [
+                    "flight_passengers",
+                    "check_ins",
+                    "alert_marks",
                     "dossiers",
                     "evidence_items",
                     "claims",
@@ -900,6 +905,7 @@ macro_rules! impl_sql_store {
                 let evidence = evidence_sql::read_all(&mut tx).await?;
                 let signing_keys = signing_sql::read_all(&mut tx).await?;
                 let dossiers = dossier_sql::read_all(&mut tx).await?;
+                let watch = watch_sql::read_all(&mut tx).await?;
                 let audit = audit_sql::read_chain(&mut tx).await?;
                 if let Some(row) = audit.unreadable {
                     return Err(row.into());
@@ -920,6 +926,7 @@ macro_rules! impl_sql_store {
                     evidence,
                     signing_keys,
                     dossiers,
+                    watch,
                 })
             }
 
@@ -965,6 +972,7 @@ macro_rules! impl_sql_store {
                 for dossier in &snapshot.dossiers {
                     dossier_sql::insert(&mut tx, dossier).await?;
                 }
+                watch_sql::insert_all(&mut tx, &snapshot.watch).await?;
                 // Verbatim, seqs and hashes and the head's seal included, so the restored
                 // chain verifies as the original did.
                 audit_sql::insert_entries(&mut tx, &snapshot.audit_log).await?;

@@ -135,3 +135,4 @@ crate::screening::impl_screening_store!(SqliteStore, sqlx::Sqlite);
 crate::signing::impl_signing_key_store!(SqliteStore, sqlx::Sqlite);
 crate::dossiers::impl_dossier_store!(SqliteStore, sqlx::Sqlite);
 crate::evidence::impl_evidence_store!(SqliteStore, sqlx::Sqlite);
+crate::watch::impl_watch_store!(SqliteStore, sqlx::Sqlite);

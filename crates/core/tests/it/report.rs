@@ -57,3 +57,26 @@ proptest! {
         prop_assert!(exact <= events.len() as u64);
     }
 }
+
+#[test]
+fn monthly_series_counts_every_milestone_over_the_same_months_with_gaps_as_zero() {
+    use corridor_core::report::{Month, monthly_series};
+    let events = [
+        (Milestone::Removed, day("2026-01-15")),
+        (Milestone::Removed, day("2026-01-31")),
+        (Milestone::Arrived, day("2026-03-01")),
+        (Milestone::Detained, day("2025-12-31")),
+        // Outside the months asked for: left out.
+        (Milestone::Detained, day("2025-10-01")),
+        (Milestone::Referred, day("2026-04-01")),
+    ];
+    let series = monthly_series(events, Month { year: 2026, month: 3 }, 4);
+    let shown: Vec<String> = series.months.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["2025-12", "2026-01", "2026-02", "2026-03"]);
+    let of = |m: Milestone| series.counts.iter().find(|(x, _)| *x == m).unwrap().1.clone();
+    assert_eq!(of(Milestone::Detained), [1, 0, 0, 0]);
+    assert_eq!(of(Milestone::Removed), [0, 2, 0, 0]);
+    assert_eq!(of(Milestone::Arrived), [0, 0, 0, 1]);
+    assert_eq!(of(Milestone::Referred), [0, 0, 0, 0]);
+    assert_eq!(series.counts.len(), Milestone::ALL.len());
+}

@@ -11,6 +11,7 @@ mod screening;
 mod signing;
 mod sqlite;
 mod support;
+mod watch;
 
 /// Every conformance check, whichever file it lives in.
 mod checks {
@@ -21,6 +22,7 @@ mod checks {
     pub use crate::evidence::*;
     pub use crate::screening::*;
     pub use crate::signing::*;
+    pub use crate::watch::*;
 }
 
 /// Expands each conformance check into one test per engine.
@@ -102,4 +104,13 @@ conformance_suite!(
     // signing.rs
     signing_keys_are_kept_once_per_organisation_and_carried_by_snapshots,
     dossiers_are_kept_by_version_and_go_with_their_case,
+    // watch.rs
+    watch_rows_round_trip_exactly,
+    a_flight_is_written_whole_or_not_at_all,
+    flight_reports_take_the_next_position_only,
+    flights_and_passengers_are_listed_per_organisation,
+    check_ins_are_ordered_and_need_a_live_case,
+    alert_marks_are_replaced_by_key_and_need_known_users,
+    purging_a_case_removes_it_from_the_watch_but_keeps_the_flights,
+    snapshots_carry_the_watch,
 );
