@@ -58,6 +58,17 @@ impl Corridor {
         self.check_in_schedule = schedule;
     }
 
+    /// `Ok` if `who` may record check-ins and field reports on case `id` (the right, and
+    /// their organisation owns it); otherwise the refusal is audited. For handlers that check
+    /// before they read a form, so that a refused user learns nothing from its validation.
+    pub async fn may_keep_watch_on(&self, who: &Principal, id: CaseId) -> Result<()> {
+        self.permit(who, Permission::WatchManage, AuditAction::CheckInRecorded)
+            .await?;
+        self.owned_record(who, id, AuditAction::CheckInRecorded)
+            .await?;
+        Ok(())
+    }
+
     /// Records a check-in with a removed person. A case whose contact was lost goes back to
     /// `removed` (the watch resumes), audited as a stage change. Audited as
     /// `check_in_recorded`.
@@ -172,6 +183,22 @@ impl Corridor {
         )
         .await?;
         Ok(at)
+    }
+
+    /// The check-ins of a case `who` may read, and where they stand on `today`; `None` for a
+    /// case not watched after removal. Audited as a read of the case.
+    pub async fn monitoring_for(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        today: NaiveDate,
+    ) -> Result<Option<Monitoring>> {
+        let StoredCase::Live(record) = self.readable_stored(who, id, AuditAction::CaseRead).await?
+        else {
+            return Err(AppError::CasePurged(id));
+        };
+        let case = open_case(&self.root, &record)?;
+        self.monitoring_of(&record, &case, today).await
     }
 
     /// The check-ins of a case watched after removal, and where they stand on `today`; `None`

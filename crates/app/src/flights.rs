@@ -102,6 +102,17 @@ impl Corridor {
         Ok(flight)
     }
 
+    /// `Ok` if `who` may add a report to flight `id` (the right, and their organisation
+    /// recorded it); otherwise the refusal is audited. For handlers that check before they
+    /// read a form.
+    pub async fn may_report_on_flight(&self, who: &Principal, id: FlightId) -> Result<()> {
+        self.permit(who, Permission::WatchManage, AuditAction::FlightReported)
+            .await?;
+        self.owned_flight(who, id, AuditAction::FlightReported)
+            .await?;
+        Ok(())
+    }
+
     /// Appends at the next position, reading it again when another report took it first.
     async fn append_report(
         &self,

@@ -110,12 +110,17 @@ impl CalendarEvent {
                 }
             })
             .collect();
-        format!(
-            "{}-{}-{}-{detail}@corridor",
+        let mut uid = format!(
+            "{}-{}-{}",
             case_code(self.case),
             self.kind.as_str(),
             self.on.format("%Y%m%d"),
-        )
+        );
+        if !detail.is_empty() {
+            uid.push('-');
+            uid.push_str(&detail);
+        }
+        uid + "@corridor"
     }
 }
 

@@ -70,8 +70,8 @@ pub use evidence::{
 };
 pub use evidence_file::{FileName, FileNameError, FileTypeError, MediaType, sniff};
 pub use ids::{
-    AlertId, ApiTokenId, CaseId, CheckInId, ClaimId, EvidenceId, FamilyUnitId, FlightId, FlightReportId,
-    IdError, OrgId, UserId,
+    AlertId, ApiTokenId, CaseId, CheckInId, ClaimId, EvidenceId, FamilyUnitId, FlightId,
+    FlightReportId, IdError, OrgId, UserId,
 };
 pub use input::{CaseInput, ClaimInput, InputError, deserialize_described, parse_json};
 pub use organisation::{OrgName, OrgNameError, Organisation};

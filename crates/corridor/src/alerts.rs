@@ -48,7 +48,9 @@ pub async fn report(global: &Global, command: ReportCommand) -> Result<(), Failu
     match command {
         ReportCommand::Aggregate { csv } => {
             let corridor = unseal(global).await?;
-            let rows = corridor.aggregate_report(corridor_app::Custodian::Operator).await;
+            let rows = corridor
+                .aggregate_report(corridor_app::Custodian::Operator)
+                .await;
             corridor.close().await;
             let rows = rows?;
             if csv {

@@ -119,6 +119,9 @@ impl SignedIn {
             audit: may(corridor_core::Permission::AuditRead),
             users: may(corridor_core::Permission::UserManage),
             organisations: may(corridor_core::Permission::OrganisationManage),
+            watch: may(corridor_core::Permission::WatchManage),
+            calendar: may(corridor_core::Permission::CalendarRead),
+            reports: may(corridor_core::Permission::ReportExport),
         }
     }
 }
@@ -139,6 +142,10 @@ pub struct Who {
     pub audit: bool,
     pub users: bool,
     pub organisations: bool,
+    /// May record flights and check-ins, and acknowledge and assign watch alerts.
+    pub watch: bool,
+    pub calendar: bool,
+    pub reports: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {

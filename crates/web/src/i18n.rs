@@ -109,6 +109,60 @@ impl Translator {
             corridor_core::AlertStatus::as_str,
             corridor_core::AlertStatus::label,
         );
+        {
+            use corridor_core::calendar::CalendarKind;
+            use corridor_core::checkin::{CheckInChannel, FieldReportKind, MonitoringStatus};
+            use corridor_core::watch::{AlertLevel, WatchRule};
+            family(
+                m,
+                "alert_level",
+                AlertLevel::ALL,
+                AlertLevel::as_str,
+                AlertLevel::label,
+            );
+            family(
+                m,
+                "watch_rule",
+                WatchRule::ALL,
+                WatchRule::as_str,
+                WatchRule::label,
+            );
+            family(
+                m,
+                "calendar",
+                CalendarKind::ALL,
+                CalendarKind::as_str,
+                CalendarKind::label,
+            );
+            family(
+                m,
+                "monitoring_status",
+                MonitoringStatus::ALL,
+                MonitoringStatus::as_str,
+                MonitoringStatus::label,
+            );
+            family(
+                m,
+                "channel",
+                CheckInChannel::ALL,
+                CheckInChannel::as_str,
+                CheckInChannel::label,
+            );
+            family(
+                m,
+                "field_report",
+                FieldReportKind::ALL,
+                FieldReportKind::as_str,
+                FieldReportKind::label,
+            );
+            family(
+                m,
+                "milestone",
+                corridor_core::report::Milestone::ALL,
+                corridor_core::report::Milestone::as_str,
+                corridor_core::report::Milestone::label,
+            );
+        }
         family(m, "custody", Custody::ALL, Custody::as_str, Custody::label);
         family(
             m,

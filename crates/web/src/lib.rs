@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+mod charts;
 pub mod i18n;
 mod pages;
 mod security;
@@ -121,6 +122,23 @@ pub fn router_with(corridor: Arc<Corridor>, options: WebOptions) -> Router {
         )
         .route("/screening/gaps", get(pages::gaps::page))
         .route("/screening/gaps.csv", get(pages::gaps::csv))
+        .route("/cases/{id}/check-ins", post(pages::monitoring::check_in))
+        .route(
+            "/cases/{id}/field-reports",
+            post(pages::monitoring::field_report),
+        )
+        .route("/watch", get(pages::watch::inbox))
+        .route("/watch/acknowledge", post(pages::watch::acknowledge))
+        .route("/watch/assign", post(pages::watch::assign))
+        .route("/calendar", get(pages::watch::calendar))
+        .route(
+            "/flights",
+            get(pages::flights::list).post(pages::flights::create),
+        )
+        .route("/flights/{id}", get(pages::flights::page))
+        .route("/flights/{id}/reports", post(pages::flights::add_report))
+        .route("/reports/aggregate", get(pages::reports::page))
+        .route("/reports/aggregate.csv", get(pages::reports::csv))
         .route("/triage", get(pages::triage::page))
         .route("/triage.csv", get(pages::triage::csv))
         .route("/referrals", get(pages::referrals::referrals))

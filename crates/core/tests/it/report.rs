@@ -70,10 +70,25 @@ fn monthly_series_counts_every_milestone_over_the_same_months_with_gaps_as_zero(
         (Milestone::Detained, day("2025-10-01")),
         (Milestone::Referred, day("2026-04-01")),
     ];
-    let series = monthly_series(events, Month { year: 2026, month: 3 }, 4);
+    let series = monthly_series(
+        events,
+        Month {
+            year: 2026,
+            month: 3,
+        },
+        4,
+    );
     let shown: Vec<String> = series.months.iter().map(ToString::to_string).collect();
     assert_eq!(shown, ["2025-12", "2026-01", "2026-02", "2026-03"]);
-    let of = |m: Milestone| series.counts.iter().find(|(x, _)| *x == m).unwrap().1.clone();
+    let of = |m: Milestone| {
+        series
+            .counts
+            .iter()
+            .find(|(x, _)| *x == m)
+            .unwrap()
+            .1
+            .clone()
+    };
     assert_eq!(of(Milestone::Detained), [1, 0, 0, 0]);
     assert_eq!(of(Milestone::Removed), [0, 2, 0, 0]);
     assert_eq!(of(Milestone::Arrived), [0, 0, 0, 1]);

@@ -31,20 +31,40 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 /// What the `Authorization` header presents: `None` without one, `Some("")` for anything that
-/// is not exactly one `Bearer <token>` (so it is refused as malformed), else the token.
-fn presented(headers: &HeaderMap) -> Option<&str> {
+/// is not exactly one `Bearer <token>` or `Basic <user:token>` (so it is refused as
+/// malformed), else the token. Basic is there for calendar apps, which subscribe to a feed
+/// with a user name and password and cannot send a bearer token; the user name is ignored
+/// (the token says whose it is).
+fn presented(headers: &HeaderMap) -> Option<String> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let value = values.next()?;
     if values.next().is_some() {
-        return Some("");
+        return Some(String::new());
     }
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|text| text.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map_or("", |(_, token)| token.trim());
+    let Some((scheme, credentials)) = value.to_str().ok().and_then(|text| text.split_once(' '))
+    else {
+        return Some(String::new());
+    };
+    let credentials = credentials.trim();
+    let token = if scheme.eq_ignore_ascii_case("bearer") {
+        credentials.to_owned()
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        basic_password(credentials).unwrap_or_default()
+    } else {
+        String::new()
+    };
     Some(token)
+}
+
+/// The password of HTTP Basic credentials (`base64(user:password)`), if they decode.
+fn basic_password(credentials: &str) -> Option<String> {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(credentials)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (_, password) = text.split_once(':')?;
+    Some(password.to_owned())
 }
 
 /// Lets a request through only with a valid API token, whatever else it carries. Every refusal
@@ -58,7 +78,7 @@ pub async fn require_token(
     let now = chrono::Utc::now();
     let principal = state
         .corridor
-        .authenticate_api_token(presented(request.headers()), now, Some(address))
+        .authenticate_api_token(presented(request.headers()).as_deref(), now, Some(address))
         .await;
     match principal {
         Ok(principal) => {

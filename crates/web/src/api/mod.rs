@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod body;
+mod calendar;
 mod cases;
 mod dashboard;
 pub mod error;

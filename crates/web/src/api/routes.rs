@@ -6,7 +6,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use corridor_core::Permission;
 
-use super::{cases, dashboard, matching, referrals, sharing};
+use super::{calendar, cases, dashboard, matching, referrals, sharing};
 use crate::AppState;
 
 /// One operation of the API.
@@ -25,6 +25,7 @@ pub enum Operation {
     GetReferral,
     GetDashboard,
     Match,
+    CalendarFeed,
 }
 
 impl Operation {
@@ -44,6 +45,7 @@ impl Operation {
             Operation::GetReferral => "getReferral",
             Operation::Match => "match",
             Operation::GetDashboard => "getDashboard",
+            Operation::CalendarFeed => "getCalendarFeed",
         }
     }
 
@@ -65,6 +67,7 @@ impl Operation {
             Operation::GetReferral => on(filter, referrals::get),
             Operation::Match => on(filter, matching::post),
             Operation::GetDashboard => on(filter, dashboard::get),
+            Operation::CalendarFeed => on(filter, calendar::feed),
         }
     }
 }
@@ -172,5 +175,11 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/match",
         operation: Operation::Match,
         permission: Permission::ScreeningRun,
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/calendar.ics",
+        operation: Operation::CalendarFeed,
+        permission: Permission::CalendarRead,
     },
 ];

@@ -50,6 +50,90 @@ struct CasePage<'a> {
     assessment: Option<AssessmentView>,
     /// Issued dossiers (for coordinators): version, issued at, fingerprint.
     dossiers: Vec<(u32, String, String)>,
+    /// What is coming on the case's calendar: date, what.
+    coming: Vec<(String, String)>,
+    /// After removal: where the check-ins stand, and the forms.
+    monitoring: Option<MonitoringView>,
+}
+
+/// The check-ins of a removed person, as the case page shows them.
+struct MonitoringView {
+    removed_on: String,
+    status: &'static str,
+    status_label: String,
+    last_contact: String,
+    due_on: String,
+    overdue_days: i64,
+    /// On, channel, note.
+    check_ins: Vec<(String, String, String)>,
+    channels: Vec<(&'static str, String)>,
+    report_kinds: Vec<(&'static str, String)>,
+    source_kinds: Vec<(&'static str, String)>,
+    confidences: Vec<(&'static str, String)>,
+    today: String,
+}
+
+impl MonitoringView {
+    fn of(t: &Translator, monitoring: &corridor_app::Monitoring, today: chrono::NaiveDate) -> Self {
+        use corridor_core::checkin::{CheckInChannel, FieldReportKind};
+        let labels = |family: &str, all: &[&'static str]| -> Vec<(&'static str, String)> {
+            all.iter()
+                .map(|v| (*v, t.label(family, v).to_owned()))
+                .collect()
+        };
+        let standing = &monitoring.standing;
+        MonitoringView {
+            removed_on: monitoring.removed_on.to_string(),
+            status: standing.status.as_str(),
+            status_label: t
+                .label("monitoring_status", standing.status.as_str())
+                .to_owned(),
+            last_contact: standing.last_contact.to_string(),
+            due_on: standing.due_on.to_string(),
+            overdue_days: standing.overdue_days,
+            check_ins: monitoring
+                .check_ins
+                .iter()
+                .rev()
+                .map(|c| {
+                    (
+                        c.check_in.on().to_string(),
+                        t.label("channel", c.check_in.channel().as_str()).to_owned(),
+                        c.check_in.note().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            channels: labels(
+                "channel",
+                &CheckInChannel::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            report_kinds: labels(
+                "field_report",
+                &FieldReportKind::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            source_kinds: labels(
+                "source",
+                &corridor_core::SourceKind::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            confidences: labels(
+                "confidence",
+                &corridor_core::Confidence::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            today: today.to_string(),
+        }
+    }
 }
 
 /// The assessment as the case page shows it.
@@ -315,6 +399,25 @@ pub async fn case_page(
             };
             let confirmed = page.screening.as_ref().is_some_and(|s| s.confirmed > 0);
             let today = chrono::Utc::now().date_naive();
+            if case.stage.is_open() {
+                page.coming = corridor_core::calendar::case_events(&case)
+                    .into_iter()
+                    .filter(|e| e.on >= today)
+                    .map(|e| {
+                        let what = t.label("calendar", e.kind.as_str());
+                        let what = if e.detail.is_empty() {
+                            what.to_owned()
+                        } else {
+                            format!("{what} ({})", e.detail)
+                        };
+                        (e.on.to_string(), what)
+                    })
+                    .collect();
+            }
+            page.monitoring = match state.corridor.monitoring_for(who, id, today).await {
+                Ok(monitoring) => monitoring.map(|m| MonitoringView::of(t, &m, today)),
+                Err(error) => return app_error(t, error),
+            };
             page.assessment = state
                 .corridor
                 .assess_case(&case, &items, confirmed, today)
@@ -524,6 +627,8 @@ fn view<'a>(
         evidence_strength: None,
         assessment: None,
         dossiers: Vec::new(),
+        coming: Vec::new(),
+        monitoring: None,
         id: case.id.to_string(),
         title: person.names.primary().text().to_owned(),
         stage: t.label("stage", case.stage.as_str()),

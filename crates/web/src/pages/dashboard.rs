@@ -9,7 +9,9 @@ use corridor_core::Permission;
 use super::{app_error, render};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
+use crate::charts::{Chart, Series, bar_chart, line_chart};
 use crate::i18n::Translator;
+use corridor_core::report::Milestone;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -22,6 +24,10 @@ struct DashboardPage<'a> {
     by_risk: Vec<(&'a str, u64, &'static str)>,
     removals: Vec<Row<'a>>,
     hearings: Vec<Row<'a>>,
+    /// The trends chart (server-rendered SVG) and the same figures as a table.
+    charts: [String; 2],
+    trend_months: Vec<String>,
+    trend_rows: Vec<(&'a str, Vec<u64>)>,
 }
 
 /// One dated line: date, case id, name, what.
@@ -60,6 +66,43 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
         },
     };
     let c = &dashboard.counts;
+    let trends = &dashboard.trends;
+    let trend_months: Vec<String> = trends.months.iter().map(ToString::to_string).collect();
+    let trend_rows: Vec<(&str, Vec<u64>)> = trends
+        .counts
+        .iter()
+        .map(|(m, counts)| (t.label("milestone", m.as_str()), counts.clone()))
+        .collect();
+    // Danger as lines (detained, removed), the way out as bars (referred, accepted, arrived).
+    let series = |danger: bool| -> Vec<Series> {
+        trends
+            .counts
+            .iter()
+            .zip(&trend_rows)
+            .filter(|((m, _), _)| matches!(m, Milestone::Detained | Milestone::Removed) == danger)
+            .map(|((m, counts), (label, _))| Series {
+                label,
+                class: m.as_str(),
+                values: counts,
+            })
+            .collect()
+    };
+    let charts = [
+        line_chart(&Chart {
+            title: t.get("dashboard.trend_danger"),
+            description: t.get("dashboard.trend_danger_desc"),
+            empty: t.get("dashboard.trends_empty"),
+            x_labels: &trend_months,
+            series: &series(true),
+        }),
+        bar_chart(&Chart {
+            title: t.get("dashboard.trend_way_out"),
+            description: t.get("dashboard.trend_way_out_desc"),
+            empty: t.get("dashboard.trends_empty"),
+            x_labels: &trend_months,
+            series: &series(false),
+        }),
+    ];
     render(
         t,
         DashboardPage {
@@ -84,6 +127,9 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
                 .collect(),
             removals: dashboard.removals.iter().map(row).collect(),
             hearings: dashboard.hearings.iter().map(row).collect(),
+            charts,
+            trend_months: trend_months.clone(),
+            trend_rows: trend_rows.clone(),
         },
     )
 }

@@ -12,13 +12,17 @@ pub mod decisions;
 pub mod dossiers;
 pub mod edit;
 pub mod evidence;
+pub mod flights;
 pub mod gaps;
 pub mod intake;
 pub mod list;
 pub mod login;
+pub mod monitoring;
 pub mod referrals;
+pub mod reports;
 pub mod triage;
 pub mod upload;
+pub mod watch;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
@@ -131,6 +135,36 @@ pub fn app_error(t: &Translator, error: AppError) -> Response {
             "error.not_found",
             "error.not_found_text",
             "",
+        ),
+        AppError::FlightNotFound(_) => message(
+            t,
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            "error.not_found_text",
+            "",
+        ),
+        // Understood, but the alert ended since the page was drawn (the case or the day moved
+        // on), or the case is not one watched after removal.
+        AppError::WatchAlertNotFound => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.bad_request",
+            "error.alert_ended",
+            "",
+        ),
+        AppError::NotRemoved(_) => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.bad_request",
+            "error.not_removed",
+            "",
+        ),
+        AppError::NoSuchUser => message(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.bad_request",
+            "error.bad_filter_text",
+            "assignee",
         ),
         AppError::CasePurged(_) => {
             message(t, StatusCode::GONE, "error.purged", "error.purged_text", "")

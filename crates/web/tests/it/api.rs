@@ -284,7 +284,12 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
             method,
             route,
             status: reply.status,
-            body: reply.json(),
+            // The calendar feed is text; everything else is JSON.
+            body: if route.ends_with(".ics") && reply.status.is_success() {
+                Value::String(reply.text.clone())
+            } else {
+                reply.json()
+            },
         });
     };
     let one = format!("/cases/{own}");
@@ -299,6 +304,8 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
     let p = Some(sponsor.as_str());
     let screener = api.token("analyst", &[ApiScope::ScreeningRun]).await;
     let m = Some(screener.as_str());
+    let calendar = api.token("caseworker", &[ApiScope::CalendarRead]).await;
+    let c = Some(calendar.as_str());
     load_a_list(api);
     let screen = json!({"queries": {"q1": {"schema": "Person", "properties": {"name": ["Игорь Коробов"], "birthDate": ["1956"], "topics": ["sanction"]}}}});
     let version = version_of(api, own).await;
@@ -342,6 +349,9 @@ pub async fn tour(api: &Api) -> Vec<Exchange> {
         (Method::DELETE, "/cases/{id}/referrals/{organisation}", withdraw.clone(), s, None, StatusCode::OK),
         (Method::GET, "/referrals/{id}", format!("/referrals/{own}"), p, None, StatusCode::NOT_FOUND),
         (Method::GET, "/dashboard", "/dashboard".into(), r, None, StatusCode::OK),
+        (Method::GET, "/calendar.ics", "/calendar.ics".into(), c, None, StatusCode::OK),
+        (Method::GET, "/calendar.ics", "/calendar.ics".into(), r, None, StatusCode::FORBIDDEN),
+        (Method::GET, "/calendar.ics", "/calendar.ics".into(), None, None, StatusCode::UNAUTHORIZED),
         (Method::POST, "/match", "/match?threshold=0.8&algorithm=best".into(), m, Some(screen.clone()), StatusCode::OK),
         (Method::POST, "/match", "/match?limit=0".into(), m, Some(screen.clone()), StatusCode::BAD_REQUEST),
         (Method::POST, "/match", "/match?fuzzy=true".into(), m, Some(screen.clone()), StatusCode::BAD_REQUEST),
@@ -1048,7 +1058,8 @@ fn matrix_request(
         | Operation::WithdrawReferral
         | Operation::ListReferrals
         | Operation::GetReferral
-        | Operation::GetDashboard => None,
+        | Operation::GetDashboard
+        | Operation::CalendarFeed => None,
     };
     (path, body)
 }
@@ -1061,6 +1072,7 @@ fn the_router_is_built_from_the_route_table_only() {
         include_str!("../../src/api/cases.rs"),
         include_str!("../../src/api/sharing.rs"),
         include_str!("../../src/api/dashboard.rs"),
+        include_str!("../../src/api/calendar.rs"),
         include_str!("../../src/api/auth.rs"),
         include_str!("../../src/api/body.rs"),
         include_str!("../../src/api/error.rs"),

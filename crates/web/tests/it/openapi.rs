@@ -175,7 +175,12 @@ fn response_schema<'a>(document: &'a Value, operation: &'a Value, status: Status
             .pointer(reference.trim_start_matches('#'))
             .expect("response reference");
     }
-    &response["content"]["application/json"]["schema"]
+    let content = &response["content"];
+    // The one answer that is not JSON: the calendar feed.
+    if content.get("application/json").is_none() && content.get("text/calendar").is_some() {
+        return &content["text/calendar"]["schema"];
+    }
+    &content["application/json"]["schema"]
 }
 
 /// The `{…}` parameters of a path, in order.

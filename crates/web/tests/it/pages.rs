@@ -830,6 +830,63 @@ const ROUTES: &[(&str, &str, Option<corridor_core::Permission>)] = &[
         "/admin/organisations",
         Some(corridor_core::Permission::OrganisationManage),
     ),
+    // The matrix's case is not removed: an allowed user is told so (422).
+    (
+        "POST",
+        "/cases/{id}/check-ins",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    // The matrix's form is empty: an allowed user is told which field is missing (422).
+    (
+        "POST",
+        "/cases/{id}/field-reports",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    ("GET", "/watch", Some(corridor_core::Permission::CaseList)),
+    // The matrix's form names no current alert: an allowed user is told it is not found.
+    (
+        "POST",
+        "/watch/acknowledge",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    (
+        "POST",
+        "/watch/assign",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    (
+        "GET",
+        "/calendar",
+        Some(corridor_core::Permission::CalendarRead),
+    ),
+    ("GET", "/flights", Some(corridor_core::Permission::CaseList)),
+    // The matrix's form is empty: an allowed user is told which field is missing (422).
+    (
+        "POST",
+        "/flights",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    // No flight exists in the matrix: not found for everyone; flights have their own tests.
+    (
+        "GET",
+        "/flights/{id}",
+        Some(corridor_core::Permission::CaseList),
+    ),
+    (
+        "POST",
+        "/flights/{id}/reports",
+        Some(corridor_core::Permission::WatchManage),
+    ),
+    (
+        "GET",
+        "/reports/aggregate",
+        Some(corridor_core::Permission::ReportExport),
+    ),
+    (
+        "GET",
+        "/reports/aggregate.csv",
+        Some(corridor_core::Permission::ReportExport),
+    ),
     ("POST", "/logout", None),
     ("POST", "/logout/everywhere", None),
 ];
@@ -971,8 +1028,12 @@ async fn authorisation_matrix_every_route_every_role_own_and_other_organisation(
                     (path.replace("{alert}", &other_alert.to_string()), false),
                 ]
             } else if path.contains("{id}") {
-                let own_allowed =
-                    allowed && !path.starts_with("/referrals/") && !path.contains("/dossiers/");
+                // No referral, dossier or flight exists with the case's id: not found for
+                // everyone.
+                let own_allowed = allowed
+                    && !path.starts_with("/referrals/")
+                    && !path.contains("/dossiers/")
+                    && !path.starts_with("/flights/");
                 vec![
                     (path.replace("{id}", &own_case.to_string()), own_allowed),
                     (path.replace("{id}", &other_case.to_string()), false),
