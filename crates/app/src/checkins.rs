@@ -160,6 +160,17 @@ impl Corridor {
             AuditAction::FieldReportRecorded,
         )
         .await?;
+        let record = self
+            .owned_record(who, id, AuditAction::FieldReportRecorded)
+            .await?;
+        // What is heard after return: a case not (yet) marked removed is marked first.
+        if self
+            .removed_on(&open_case(&self.root, &record)?)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotRemoved(id));
+        }
         let claim = Claim::new(
             ClaimId::random(),
             kind.fact_key(),
@@ -245,7 +256,8 @@ impl Corridor {
 
     /// The day the person was removed, if the case is watched after removal (removed, or lost
     /// contact after a removal): the case's last move to `removed`, else the removal its US
-    /// status dates (a case that came in removed), else its last update. `None` for any other
+    /// status dates (a case that came in removed), else the day the case was opened (stable,
+    /// unlike its last update). `None` for any other
     /// case (contact lost before any removal is not this watch's).
     async fn removed_on(&self, case: &Case) -> Result<Option<NaiveDate>> {
         if !matches!(case.stage, Stage::Removed | Stage::LostContact) {
@@ -256,7 +268,8 @@ impl Corridor {
             .stage_changes(case.id)
             .await?
             .into_iter()
-            .filter(|change| change.to == Stage::Removed)
+            // A return from lost contact resumes the watch; it is not a new removal.
+            .filter(|change| change.to == Stage::Removed && change.from != Stage::LostContact)
             .map(|change| change.at.date_naive())
             .max();
         let was_removed = case.stage == Stage::Removed
@@ -265,7 +278,7 @@ impl Corridor {
         Ok(was_removed.then(|| {
             moved
                 .or(case.us_status.scheduled_removal)
-                .unwrap_or_else(|| case.updated_at.date_naive())
+                .unwrap_or_else(|| case.created_at.date_naive())
         }))
     }
 

@@ -165,6 +165,8 @@ impl Corridor {
             }
             for change in self.store.stage_changes(columns.id).await? {
                 let milestone = match change.to {
+                    // A return from lost contact after removal is not another removal.
+                    Stage::Removed if change.from == Stage::LostContact => continue,
                     Stage::Referred => Milestone::Referred,
                     Stage::Accepted => Milestone::Accepted,
                     Stage::Arrived => Milestone::Arrived,
@@ -189,8 +191,9 @@ impl Corridor {
         Ok(monthly_series(events, Month::of(today), TREND_MONTHS))
     }
 
-    /// The public aggregate over every case (by month and milestone, counts under five
-    /// hidden), for the operator (the CLI) or a user who may export it. Audited as an export.
+    /// The public aggregate (by month and milestone, counts under five hidden): over every
+    /// case for the operator (the CLI), over their organisation's cases for a user who may
+    /// export it. Audited as an export.
     pub async fn aggregate_report(
         &self,
         by: Custodian<'_>,

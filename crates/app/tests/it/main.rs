@@ -14,3 +14,4 @@ mod screening;
 mod sealing;
 mod support;
 mod visibility;
+mod watch;
