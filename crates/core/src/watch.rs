@@ -105,7 +105,7 @@ pub fn alerts_for(case: &Case, today: NaiveDate, windows: WatchWindows) -> Vec<W
                 WatchRule::RemovalSoon,
                 AlertLevel::Emergency,
                 Some(removal),
-                format!("removal scheduled in {days} days"),
+                format!("removal scheduled {}", in_days(days)),
             );
         }
     }
@@ -126,8 +126,9 @@ pub fn alerts_for(case: &Case, today: NaiveDate, windows: WatchWindows) -> Vec<W
                 AlertLevel::Reminder,
                 Some(expires),
                 format!(
-                    "{} expires in {days} days",
-                    stay.map_or("", |s| s.kind().label())
+                    "{} expires {}",
+                    stay.map_or("", |s| s.kind().label()),
+                    in_days(days)
                 ),
             );
         }
@@ -139,12 +140,21 @@ pub fn alerts_for(case: &Case, today: NaiveDate, windows: WatchWindows) -> Vec<W
                 WatchRule::HearingSoon,
                 AlertLevel::Reminder,
                 Some(hearing.date),
-                format!("{} in {days} days", hearing.kind.label()),
+                format!("{} {}", hearing.kind.label(), in_days(days)),
             );
         }
     }
     sort_alerts(&mut alerts);
     alerts
+}
+
+/// "today", "tomorrow", "in 5 days".
+fn in_days(days: i64) -> String {
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
 }
 
 /// The alert of a detained person reported on a removal flight: always an emergency, whatever

@@ -4,7 +4,7 @@
 //! of it goes to `target/browser-screenshots/`. Without Chromium and chromedriver these tests
 //! say "skipped" and pass, unless `CORRIDOR_TEST_BROWSER_REQUIRED=1`.
 
-use corridor_core::Role;
+use corridor_core::{Role, Stage};
 use serde_json::json;
 
 use crate::site::{Site, field_error, field_errors, fill, submit};
@@ -657,4 +657,90 @@ fn a_coordinator_issues_a_dossier_and_downloads_it() {
         pixmap.into_png().expect("PNG"),
     )
     .expect("keep the page");
+}
+
+#[test]
+fn a_caseworker_works_the_watch_inbox_and_reads_the_dashboard_charts() {
+    let site = Site::new();
+    site.user("watcher", Role::Caseworker, site.home);
+    site.user("partner", Role::Caseworker, site.home);
+    let today = chrono::Utc::now().date_naive();
+    let removal = (today + chrono::Duration::days(2)).to_string();
+    let hearing = (today + chrono::Duration::days(1)).to_string();
+    let facing_removal = site.add_case(site.home, |case| {
+        case["us_status"]["scheduled_removal"] = json!(removal);
+    });
+    site.add_case(site.home, |case| {
+        case["us_status"]["hearings"] = json!([{ "date": hearing, "kind": "master_calendar" }]);
+    });
+    // Removed this month: the danger chart has a point above zero.
+    let removed = site.add_case(site.home, |_| {});
+    site.block_on(site.corridor.transition(removed, Stage::Removed))
+        .expect("removed");
+    let Some(watcher) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&watcher, "watcher");
+
+    // The dashboard draws both charts as inline SVG, with the figures beside them.
+    let charts = watcher.find_all("section#trends svg.chart");
+    assert_eq!(charts.len(), 2, "a line chart and a bar chart");
+    assert_eq!(charts[0].attribute("role").as_deref(), Some("img"));
+    let removed_points = watcher.find_all("section#trends .chart-series-removed .chart-point");
+    assert_eq!(
+        removed_points.len(),
+        corridor_app::TREND_MONTHS,
+        "a point per month"
+    );
+    check_page(&watcher, "dashboard-charts");
+
+    // The inbox: the removal within the week is first and loudest.
+    let inbox_link = watcher.wait_for("nav a[href='/watch']");
+    watcher.click_and_wait(&inbox_link, "html");
+    watcher.wait_for_heading("Removal watch");
+    let rows = watcher.find_all("#inbox tr.alert");
+    assert!(rows.len() >= 2, "the removal and the hearing, at least");
+    assert_eq!(
+        rows[0].attribute("data-level").as_deref(),
+        Some("emergency")
+    );
+    assert!(
+        rows[0]
+            .find(&format!("a[href='/cases/{facing_removal}']"))
+            .is_some(),
+        "the emergency is the case facing removal"
+    );
+    check_page(&watcher, "watch-inbox");
+
+    // Acknowledged, it leaves the open list; assigned, it is in the partner's.
+    submit(&watcher, "/watch/acknowledge");
+    watcher.wait_for_heading("Removal watch");
+    assert!(
+        !watcher
+            .source()
+            .contains(&format!("/cases/{facing_removal}\"")),
+        "an acknowledged alert leaves the open list"
+    );
+    watcher.goto(&site.url("/watch?show=all"));
+    watcher.wait_for_heading("Removal watch");
+    assert!(watcher.source().contains("Acknowledged by watcher"));
+    fill(&watcher, "assignee", "partner");
+    submit(&watcher, "/watch/assign");
+    watcher.wait_for_heading("Removal watch");
+    assert_eq!(watcher.wait_for("#inbox .assignee").text(), "partner");
+    check_page(&watcher, "watch-inbox-all");
+
+    let Some(partner) = Browser::start() else {
+        return;
+    };
+    site.sign_in(&partner, "partner");
+    partner.goto(&site.url("/watch?show=mine"));
+    partner.wait_for_heading("Removal watch");
+    assert_eq!(partner.find_all("#inbox tr.alert").len(), 1);
+    assert!(
+        partner
+            .source()
+            .contains(&format!("/cases/{facing_removal}\""))
+    );
+    check_page(&partner, "watch-inbox-mine");
 }
