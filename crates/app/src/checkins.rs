@@ -104,22 +104,8 @@ impl Corridor {
                 reason: e.to_string(),
             })
         })?;
-        let key = case_key(&self.root, &record)?;
-        let row = CheckInRow {
-            id: check_in.id(),
-            case_id: id,
-            on_date: check_in.on(),
-            recorded_at: now,
-            body: seal_check_in(
-                &key,
-                check_in.id(),
-                &SealedCheckIn {
-                    check_in,
-                    recorded_by: Some(who.user),
-                },
-            ),
-        };
-        self.store.insert_check_in(&row).await?;
+        self.store_check_in(&record, check_in, Some(who.user), now)
+            .await?;
         self.audit(event(who, AuditAction::CheckInRecorded, AuditOutcome::Allowed).with_case(id))
             .await?;
         let monitoring = self
@@ -137,6 +123,33 @@ impl Corridor {
             .await?;
         }
         Ok(monitoring)
+    }
+
+    /// Seals and stores a validated check-in of the case `record`.
+    pub(crate) async fn store_check_in(
+        &self,
+        record: &CaseRecord,
+        check_in: CheckIn,
+        recorded_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = case_key(&self.root, record)?;
+        let row = CheckInRow {
+            id: check_in.id(),
+            case_id: record.columns.id,
+            on_date: check_in.on(),
+            recorded_at: now,
+            body: seal_check_in(
+                &key,
+                check_in.id(),
+                &SealedCheckIn {
+                    check_in,
+                    recorded_by,
+                },
+            ),
+        };
+        self.store.insert_check_in(&row).await?;
+        Ok(())
     }
 
     /// Records what is heard about a removed person (arrested, charged, conscripted, released,
@@ -259,7 +272,7 @@ impl Corridor {
     /// status dates (a case that came in removed), else the day the case was opened (stable,
     /// unlike its last update). `None` for any other
     /// case (contact lost before any removal is not this watch's).
-    async fn removed_on(&self, case: &Case) -> Result<Option<NaiveDate>> {
+    pub(crate) async fn removed_on(&self, case: &Case) -> Result<Option<NaiveDate>> {
         if !matches!(case.stage, Stage::Removed | Stage::LostContact) {
             return Ok(None);
         }

@@ -130,7 +130,100 @@ pub async fn seed(
     if !batch.is_empty() {
         corridor.add_cases(organisation, batch).await?;
     }
+    seed_watch(corridor, organisation, today).await?;
     Ok(count)
+}
+
+/// The removal watch's demo: a removal flight with detained people on board, reported by two
+/// sources that disagree on the day and the destination, and check-ins with some of the
+/// removed people (the others have missed theirs, or contact is lost).
+async fn seed_watch(corridor: &Corridor, organisation: OrgId, today: NaiveDate) -> Result<()> {
+    use corridor_core::checkin::{CheckIn, CheckInChannel};
+    use corridor_core::flight::FlightReportInput;
+    use corridor_store::StoredCase;
+
+    let filter = CaseFilter {
+        organisation: Some(organisation),
+        ..CaseFilter::default()
+    };
+    let rows = corridor.store.list_cases(&filter, Page::ALL).await?;
+    let detained: Vec<String> = rows
+        .iter()
+        .filter(|r| r.columns.custody == Custody::Detained && r.columns.stage.is_open())
+        .take(3)
+        .map(|r| r.columns.id.to_string())
+        .collect();
+    let now = chrono::Utc::now();
+    if !detained.is_empty() {
+        let report = |departs: i64, destination: &str, reference: &str, confidence: &str| {
+            let on_board: Vec<Value> = detained
+                .iter()
+                .map(|case| json!({ "case": case, "confidence": confidence }))
+                .collect();
+            FlightReportInput::from_json(
+                &json!({
+                    "source": { "kind": "ngo", "reference": reference },
+                    "departs_on": (today + Duration::days(departs)).to_string(),
+                    "departure": "AEX",
+                    "stops": ["SNN"],
+                    "destination": destination,
+                    "carrier": "Synthetic Charter",
+                    "on_board": on_board,
+                })
+                .to_string(),
+            )
+            .expect("the demo's flight report is valid")
+        };
+        let flight = corridor
+            .store_flight_report(
+                organisation,
+                None,
+                report(4, "CAI", "Synthetic flight tracker", "medium"),
+                now,
+            )
+            .await?;
+        corridor
+            .store_flight_report(
+                organisation,
+                Some(flight),
+                report(5, "SVO", "Synthetic detention visitor", "high"),
+                now,
+            )
+            .await?;
+    }
+    for (n, row) in rows
+        .iter()
+        .filter(|r| r.columns.stage == Stage::Removed)
+        .enumerate()
+    {
+        let Some(StoredCase::Live(record)) = corridor.store.case(row.columns.id).await? else {
+            continue;
+        };
+        let case = crate::sealing::open_case(&corridor.root, &record)?;
+        let Some(removed_on) = corridor.removed_on(&case).await? else {
+            continue;
+        };
+        // Nobody removed more than two weeks ago has been reached (contact is lost); of the
+        // others, two in three were reached a day or two ago.
+        if (today - removed_on).num_days() > 14 || n % 3 == 2 {
+            continue;
+        }
+        let on = (today - Duration::days(1 + (n % 2) as i64)).max(removed_on);
+        let channel = CheckInChannel::ALL[n % CheckInChannel::ALL.len()];
+        let check_in = CheckIn::new(
+            corridor_core::CheckInId::random(),
+            on,
+            channel,
+            Some("Synthetic check-in: safe, in touch."),
+            removed_on,
+            today,
+        )
+        .expect("the demo's check-in is valid");
+        corridor
+            .store_check_in(&record, check_in, None, now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A synthetic watch list for the demo, so that its review queue has something in it: the
@@ -265,6 +358,14 @@ pub fn synthetic_case(
 /// within three days, so the removal watch shows alerts of every level. Fixed by `n`, not
 /// drawn, so the rest of a case stays as it was.
 fn watch_dates(n: usize, stage: Stage, today: NaiveDate, us_status: &mut Value) {
+    if stage == Stage::Removed {
+        // Removed one to thirty days ago: the check-ins after removal stand at every point
+        // of their schedule.
+        us_status["scheduled_removal"] = (today - Duration::days(1 + (n / 13 % 30) as i64))
+            .to_string()
+            .into();
+        return;
+    }
     if stage.is_closed() || stage == Stage::Arrived {
         return;
     }

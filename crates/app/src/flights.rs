@@ -56,6 +56,30 @@ impl Corridor {
             self.owned_record(who, on_board.case, AuditAction::FlightReported)
                 .await?;
         }
+        if let Some(flight) = flight {
+            self.owned_flight(who, flight, AuditAction::FlightReported)
+                .await?;
+        }
+        let flight = self
+            .store_flight_report(who.organisation, flight, input, now)
+            .await?;
+        self.audit(
+            event(who, AuditAction::FlightReported, AuditOutcome::Allowed)
+                .with_subject(flight.to_string()),
+        )
+        .await?;
+        Ok(flight)
+    }
+
+    /// Validates, seals and stores a report for `organisation` (the caller has checked who
+    /// may, and that the passengers are the organisation's): a new flight, or one more report.
+    pub(crate) async fn store_flight_report(
+        &self,
+        organisation: OrgId,
+        flight: Option<FlightId>,
+        input: FlightReportInput,
+        now: DateTime<Utc>,
+    ) -> Result<FlightId> {
         let id = FlightReportId::random();
         let today = now.date_naive();
         let report = input.clone().into_report(id, today).map_err(|e| {
@@ -78,7 +102,7 @@ impl Corridor {
             None => {
                 let flight = FlightRow {
                     id: FlightId::random(),
-                    organisation: who.organisation,
+                    organisation,
                     created_at: now,
                 };
                 let row = report_row(id, flight.id, 0, now, body);
@@ -87,18 +111,11 @@ impl Corridor {
                 flight.id
             }
             Some(flight) => {
-                self.owned_flight(who, flight, AuditAction::FlightReported)
-                    .await?;
                 self.append_report(flight, id, now, body, report.on_board())
                     .await?;
                 flight
             }
         };
-        self.audit(
-            event(who, AuditAction::FlightReported, AuditOutcome::Allowed)
-                .with_subject(flight.to_string()),
-        )
-        .await?;
         Ok(flight)
     }
 

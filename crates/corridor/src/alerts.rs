@@ -10,15 +10,37 @@ use crate::cli::{AlertsCommand, Global, ReportCommand};
 use crate::commands::{print_json, unseal};
 use crate::output::out;
 
+/// The day `--now` names, or today.
+fn day_of(now: Option<String>) -> Result<chrono::NaiveDate, Failure> {
+    match now {
+        Some(day) => parse_full_date(&day).map_err(|e| Failure::usage(format!("--now: {e}"))),
+        None => Ok(chrono::Utc::now().date_naive()),
+    }
+}
+
 pub async fn command(global: &Global, command: AlertsCommand) -> Result<(), Failure> {
     match command {
-        AlertsCommand::List { now, json } => {
-            let today = match now {
-                Some(day) => {
-                    parse_full_date(&day).map_err(|e| Failure::usage(format!("--now: {e}")))?
-                }
-                None => chrono::Utc::now().date_naive(),
+        AlertsCommand::Sweep { now } => {
+            let at = match now {
+                Some(_) => day_of(now)?
+                    .and_hms_opt(12, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or_else(chrono::Utc::now),
+                None => chrono::Utc::now(),
             };
+            let day = at.date_naive();
+            let corridor = unseal(global).await?;
+            let moved = corridor.sweep_lost_contact(at).await;
+            corridor.close().await;
+            let moved = moved?;
+            for case in &moved {
+                out!("{case}")?;
+            }
+            eprintln!("{} moved to lost contact as of {day}", moved.len());
+            Ok(())
+        }
+        AlertsCommand::List { now, json } => {
+            let today = day_of(now)?;
             let corridor = unseal(global).await?;
             let alerts = corridor.watch_alerts(Custodian::Operator, today).await;
             corridor.close().await;

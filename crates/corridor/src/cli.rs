@@ -118,6 +118,14 @@ pub enum AlertsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Move removed people whose check-ins have stopped long enough to `lost contact`, as of a
+    /// day (the server does this hourly); prints the case ids moved.
+    Sweep {
+        /// The day to look from (YYYY-MM-DD), and to record the moves at (noon UTC); now
+        /// when not given.
+        #[arg(long, value_name = "DATE")]
+        now: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -107,8 +107,30 @@ pub(crate) async fn unseal(global: &Global) -> Result<Corridor, Failure> {
     let passphrase = passphrase::existing(global.passphrase_file.as_deref())?;
     let mut corridor = Corridor::unseal(store, passphrase.as_bytes(), programs).await?;
     corridor.use_blob_store(datadir::blob_store(&global.data_dir)?);
+    corridor.set_check_in_schedule(check_in_schedule(&global.data_dir)?);
     Ok(corridor)
 }
+
+/// The check-in schedule after removal: `<data-dir>/watch.toml` if there is one (a bad one
+/// stops the command, naming the field), otherwise the default (every 3 days for a month,
+/// then weekly).
+fn check_in_schedule(
+    data_dir: &std::path::Path,
+) -> Result<corridor_core::checkin::CheckInSchedule, Failure> {
+    let path = data_dir.join("watch.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => corridor_core::checkin::CheckInSchedule::from_toml(&text)
+            .map_err(|e| Failure::usage(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(Failure::failed(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// How often a server moves removed people whose check-ins stopped to `lost contact`.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub async fn serve(global: &Global, args: ServeArgs) -> Result<(), Failure> {
     let options = corridor_web::WebOptions {
@@ -155,7 +177,10 @@ async fn serve_unsealed(
     let watcher = lists
         .filter(|(_, every)| !every.is_zero())
         .map(|(lists, every)| tokio::spawn(lists.watch(corridor.clone(), every)));
+    let sweeper = tokio::spawn(sweep_lost_contact(corridor.clone()));
     let served = corridor_web::serve(listener, corridor.clone(), options).await;
+    sweeper.abort();
+    let _ = sweeper.await;
     if let Some(watcher) = watcher {
         watcher.abort();
         // Waits until the task is dropped, so that its share of the Corridor is released.
@@ -165,6 +190,21 @@ async fn serve_unsealed(
         corridor.close().await;
     }
     served.map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// Moves removed people whose check-ins stopped to `lost contact`, at start and then hourly.
+async fn sweep_lost_contact(corridor: Arc<Corridor>) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        match corridor.sweep_lost_contact(chrono::Utc::now()).await {
+            Ok(moved) if !moved.is_empty() => {
+                tracing::info!(cases = moved.len(), "lost contact after removal");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "the lost-contact sweep failed"),
+        }
+    }
 }
 
 pub async fn case(global: &Global, command: CaseCommand) -> Result<(), Failure> {

@@ -50,6 +50,61 @@ fn the_demo_shows_alerts_of_every_level() {
         levels.into_iter().collect::<Vec<_>>(),
         ["emergency", "reminder", "urgent"]
     );
+    // The demo's flight carries detained people, and some removed people are out of touch.
+    let rules: std::collections::BTreeSet<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a["rule"].as_str().expect("rule"))
+        .collect();
+    for rule in [
+        "flight_with_detained_person",
+        "lost_contact",
+        "removal_soon",
+    ] {
+        assert!(rules.contains(rule), "{rule} missing from {rules:?}");
+    }
+}
+
+#[test]
+fn the_sweep_moves_removed_people_out_of_touch_to_lost_contact_once() {
+    let env = Env::initialised();
+    env.ok(&["demo", "seed", "--cases", "200"]);
+    let lost = env.ok(&["alerts", "list", "--json"]);
+    let lost: Vec<String> = serde_json::from_str::<Value>(&lost)
+        .expect("json")
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|a| a["rule"] == "lost_contact")
+        .map(|a| a["case"].as_str().expect("case").to_owned())
+        .collect();
+    assert!(!lost.is_empty());
+    let moved = env.ok(&["alerts", "sweep"]);
+    let mut moved: Vec<&str> = moved.lines().collect();
+    moved.sort_unstable();
+    let mut expected: Vec<&str> = lost.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(moved, expected, "exactly the cases out of touch");
+    assert!(
+        env.ok(&["alerts", "sweep"]).trim().is_empty(),
+        "a second sweep moves nobody"
+    );
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["case", "show", &lost[0], "--json"])).expect("json");
+    assert_eq!(shown["stage"], "lost_contact", "{shown}");
+}
+
+#[test]
+fn a_bad_check_in_schedule_stops_the_command_naming_the_field() {
+    let env = Env::initialised();
+    std::fs::write(
+        env.data_dir.join("watch.toml"),
+        "[[phase]]\nevery_days = 0\n",
+    )
+    .expect("write");
+    let err = env.fails(&["alerts", "sweep"]);
+    assert!(err.contains("phase[0].every_days"), "{err}");
 }
 
 #[test]
