@@ -1835,3 +1835,101 @@ async fn a_removal_is_counted_once_even_after_lost_contact_and_back() {
     })
     .await;
 }
+
+/// A unique canary in every free text the watch keeps (a flight report's source and note, a
+/// check-in's note, a field report's source and details) is read back through the app and
+/// found nowhere in the database files: all of it is sealed.
+#[tokio::test]
+async fn the_watch_seals_every_free_text_it_keeps() {
+    let t = TestCorridor::new().await;
+    let s = staff(&t).await;
+    let canary = format!("Qzwatchcanary{}", uuid::Uuid::new_v4().simple());
+    let id = removed(&t).await;
+    let detained = add(&t, t.organisation, |v| {
+        v["us_status"]["custody"] = json!("detained");
+    })
+    .await;
+    let now = Utc::now();
+    let flight_id = t
+        .corridor
+        .report_flight_for(
+            &s.caseworker,
+            None,
+            flight(json!({
+                "source": { "kind": "other", "reference": format!("{canary} at the gate") },
+                "departs_on": (now.date_naive() + Duration::days(3)).to_string(),
+                "destination": "CAI",
+                "on_board": [{ "case": detained, "confidence": "high" }],
+                "note": format!("{canary} saw the manifest"),
+            })),
+            now,
+        )
+        .await
+        .expect("flight");
+    t.corridor
+        .record_check_in_for(
+            &s.caseworker,
+            id,
+            now.date_naive(),
+            CheckInChannel::Messenger,
+            Some(&format!("{canary} is safe")),
+            now,
+        )
+        .await
+        .expect("check-in");
+    t.corridor
+        .record_field_report_for(
+            &s.caseworker,
+            id,
+            FieldReportKind::Released,
+            None,
+            corridor_core::Source::new(
+                corridor_core::SourceKind::Family,
+                &format!("{canary}'s sister"),
+            )
+            .expect("source"),
+            corridor_core::Confidence::Medium,
+            Some(&format!("{canary} released after questioning")),
+        )
+        .await
+        .expect("field report");
+
+    // Read back whole through the app...
+    let view = t
+        .corridor
+        .flight_for(&s.caseworker, flight_id)
+        .await
+        .expect("flight");
+    let report = &view.flight.reports()[0];
+    assert!(report.source().reference().contains(&canary));
+    assert!(report.note().is_some_and(|n| n.contains(&canary)));
+    let monitoring = t
+        .corridor
+        .monitoring_for(&s.caseworker, id, now.date_naive())
+        .await
+        .expect("read")
+        .expect("watched");
+    assert!(
+        monitoring.check_ins[0]
+            .check_in
+            .note()
+            .is_some_and(|n| n.contains(&canary))
+    );
+    // ...and nowhere on disk.
+    assert!(
+        !crate::support::contains(&t.disk_bytes(), canary.as_bytes()),
+        "the canary is on disk"
+    );
+    // Nor in the calendar feed.
+    let events = t
+        .corridor
+        .calendar_for(
+            &s.caseworker,
+            now.date_naive() - Duration::days(30),
+            now.date_naive() + Duration::days(30),
+            now.date_naive(),
+        )
+        .await
+        .expect("calendar");
+    assert!(!to_ics(&events, now).contains(&canary));
+}
