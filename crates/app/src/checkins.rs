@@ -276,17 +276,21 @@ impl Corridor {
         if !matches!(case.stage, Stage::Removed | Stage::LostContact) {
             return Ok(None);
         }
-        let moved = self
-            .store
-            .stage_changes(case.id)
-            .await?
-            .into_iter()
+        let changes = self.store.stage_changes(case.id).await?;
+        let moved = changes
+            .iter()
             // A return from lost contact resumes the watch; it is not a new removal.
             .filter(|change| change.to == Stage::Removed && change.from != Stage::LostContact)
             .map(|change| change.at.date_naive())
             .max();
+        // A case that came in removed has no move to removed, but its move from removed to
+        // lost contact says it was.
+        let lost_after_removal = changes
+            .iter()
+            .any(|change| change.from == Stage::Removed && change.to == Stage::LostContact);
         let was_removed = case.stage == Stage::Removed
             || moved.is_some()
+            || lost_after_removal
             || case.us_status.proceedings == ProceedingsStage::Removed;
         Ok(was_removed.then(|| {
             moved

@@ -305,8 +305,21 @@ impl ReportForm {
                 document[field] = value;
             }
         }
-        FlightReportInput::from_json(&document.to_string()).map_err(|e| e.field)
+        FlightReportInput::from_json(&document.to_string()).map_err(|e| form_field(&e.field))
     }
+}
+
+/// The form's field for a path of the report document (`on_board[2].case` is `on_board`).
+fn form_field(path: &str) -> String {
+    let field = match path {
+        "source.kind" => "source_kind",
+        "source.reference" | "source" => "source_reference",
+        p if p.starts_with("on_board") && p.ends_with(".confidence") => "confidence",
+        p if p.starts_with("on_board") => "on_board",
+        p if p.starts_with("stops") => "stops",
+        p => p,
+    };
+    field.to_owned()
 }
 
 /// `POST /flights`: a new flight with its first report.

@@ -16,4 +16,5 @@ mod site;
 mod support;
 mod triage;
 mod upload;
+mod watch;
 mod webdriver;
