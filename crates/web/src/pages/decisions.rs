@@ -3,13 +3,12 @@
 //! refusal names the field (422) and changes nothing; success shows the case again.
 
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use corridor_core::assessment::{FlagKind, ScoreKind};
 use corridor_core::{CaseId, ReferralStatus};
 use serde::Deserialize;
 
-use super::{app_error, message};
+use super::app_error;
 use crate::AppState;
 use crate::auth::SignedIn;
 
@@ -32,13 +31,7 @@ pub struct OverrideForm {
 }
 
 fn refused(state: &AppState, field: &str) -> Response {
-    message(
-        &state.t,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "error.bad_request",
-        "error.bad_filter_text",
-        field,
-    )
+    super::refused_field(&state.t, field)
 }
 
 /// `POST /cases/{id}/flags`: clears a flag.

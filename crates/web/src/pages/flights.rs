@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use corridor_app::FlightView;
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::watch::{display_name, names_of};
-use super::{app_error, message, render};
+use super::{app_error, render};
 use crate::AppState;
 use crate::auth::{SignedIn, Who};
 use crate::i18n::Translator;
@@ -370,15 +369,7 @@ async fn submit(
     }
     let input = match form.input() {
         Ok(input) => input,
-        Err(field) => {
-            return message(
-                t,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error.bad_request",
-                "error.bad_filter_text",
-                &field,
-            );
-        }
+        Err(field) => return super::refused_field(t, &field),
     };
     match state
         .corridor

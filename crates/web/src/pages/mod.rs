@@ -112,6 +112,17 @@ pub fn render_with(t: &Translator, status: StatusCode, template: impl Template) 
     response
 }
 
+/// A refused form: 422, naming the field (never its value); nothing was changed.
+pub fn refused_field(t: &Translator, field: &str) -> Response {
+    message(
+        t,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "error.bad_request",
+        "error.bad_filter_text",
+        field,
+    )
+}
+
 /// Maps use-case errors to pages. Messages carry ids at most, never sealed values.
 pub fn app_error(t: &Translator, error: AppError) -> Response {
     match error {

@@ -3,14 +3,13 @@
 //! refused form names the field (422) and changes nothing.
 
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use corridor_core::checkin::{CheckInChannel, FieldReportKind};
 use corridor_core::{CaseId, Confidence, PartialDate, Source, SourceKind};
 use serde::Deserialize;
 
-use super::{app_error, message};
+use super::app_error;
 use crate::AppState;
 use crate::auth::SignedIn;
 
@@ -35,13 +34,7 @@ pub struct FieldReportForm {
 }
 
 fn refused(state: &AppState, field: &str) -> Response {
-    message(
-        &state.t,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "error.bad_request",
-        "error.bad_filter_text",
-        field,
-    )
+    super::refused_field(&state.t, field)
 }
 
 fn optional(text: &str) -> Option<&str> {

@@ -156,13 +156,7 @@ pub async fn assign(
         return app_error(t, error);
     }
     let Ok(assignee) = form.assignee.parse::<Username>() else {
-        return super::message(
-            t,
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "error.bad_request",
-            "error.bad_filter_text",
-            "assignee",
-        );
+        return super::refused_field(t, "assignee");
     };
     match state
         .corridor
