@@ -10,7 +10,7 @@
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use corridor_core::{
-    Assessment, AuditAction, AuditEvent, AuditOutcome, Case, CaseId, GrantKind, OrgId, Permission,
+    Assessment, AuditAction, AuditOutcome, Case, CaseId, GrantKind, OrgId, Permission,
     ReferralView, VerificationStatus,
 };
 use corridor_crypto::{OrgPublicKey, OrgSigningKey};
@@ -197,16 +197,7 @@ impl Corridor {
             self.delete_blob(json_blob).await;
             return Err(error.into());
         }
-        let issued = match by {
-            Custodian::User(who) => event(who, AuditAction::DossierIssued, AuditOutcome::Allowed),
-            Custodian::Operator => AuditEvent::new(
-                Utc::now(),
-                by.actor(),
-                AuditAction::DossierIssued,
-                AuditOutcome::Allowed,
-            )
-            .with_organisation(case.organisation),
-        };
+        let issued = by.allowed_for(AuditAction::DossierIssued, case.organisation);
         self.audit(issued.with_case(id)).await?;
         for item in relied_on {
             self.custody(

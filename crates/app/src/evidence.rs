@@ -55,10 +55,23 @@ impl Custodian<'_> {
         }
     }
 
-    pub(crate) fn actor(&self) -> Actor {
+    /// An allowed `action` by this custodian, now: a user's event carries their organisation,
+    /// the operator's none.
+    pub(crate) fn allowed(&self, action: AuditAction) -> AuditEvent {
         match self {
-            Custodian::User(who) => who.actor(),
-            Custodian::Operator => Actor::Operator,
+            Custodian::User(who) => event(who, action, AuditOutcome::Allowed),
+            Custodian::Operator => {
+                AuditEvent::new(Utc::now(), Actor::Operator, action, AuditOutcome::Allowed)
+            }
+        }
+    }
+
+    /// [`Custodian::allowed`], the operator's event carrying `organisation` (whose case it
+    /// concerns).
+    pub(crate) fn allowed_for(&self, action: AuditAction, organisation: OrgId) -> AuditEvent {
+        match self {
+            Custodian::User(_) => self.allowed(action),
+            Custodian::Operator => self.allowed(action).with_organisation(organisation),
         }
     }
 
@@ -592,13 +605,7 @@ impl Corridor {
         item: EvidenceId,
         action: AuditAction,
     ) -> Result<()> {
-        let entry = match by {
-            Custodian::User(who) => event(who, action, AuditOutcome::Allowed),
-            Custodian::Operator => {
-                AuditEvent::new(Utc::now(), by.actor(), action, AuditOutcome::Allowed)
-                    .with_organisation(organisation)
-            }
-        };
+        let entry = by.allowed_for(action, organisation);
         self.audit(entry.with_case(case).with_subject(item.to_string()))
             .await?;
         Ok(())

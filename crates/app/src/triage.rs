@@ -11,14 +11,12 @@ use chrono::NaiveDate;
 use corridor_core::selection::Capacity;
 use corridor_core::triage::{Board, Candidate, board};
 use corridor_core::{
-    Assessment, AssessmentInput, AuditAction, AuditOutcome, Case, CaseId, Permission, ProgramSlug,
-    Stage, assess,
+    Assessment, AssessmentInput, AuditAction, Case, CaseId, Permission, ProgramSlug, Stage, assess,
 };
 use corridor_store::{AlertFilter, CaseFilter, Page, StoredCase};
 
 use crate::evidence::{Custodian, EvidenceView, standings_of};
 use crate::sealing::open_case;
-use crate::visibility::event;
 use crate::{AppError, Corridor, Result};
 
 /// A program's priority board.
@@ -195,16 +193,8 @@ impl Corridor {
             .iter()
             .map(|(case, _)| (case.id, case.person.names.primary().text().to_owned()))
             .collect();
-        let listed = match by {
-            Custodian::User(who) => event(who, action, AuditOutcome::Allowed),
-            Custodian::Operator => corridor_core::AuditEvent::new(
-                chrono::Utc::now(),
-                by.actor(),
-                action,
-                AuditOutcome::Allowed,
-            ),
-        };
-        self.audit(listed.with_subject(program.to_string())).await?;
+        self.audit(by.allowed(action).with_subject(program.to_string()))
+            .await?;
         Ok(TriageBoard {
             program: program.clone(),
             program_capacity: policy.capacity,

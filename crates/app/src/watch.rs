@@ -5,16 +5,14 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use corridor_core::calendar::{CalendarEvent, CalendarKind, case_events, sort_events};
 use corridor_core::flight::detained_on_board;
 use corridor_core::report::{Milestone, Month, MonthlySeries, monthly_series};
 use corridor_core::watch::{
     WatchAlert, WatchWindows, alerts_for, check_in_alert, flight_alert, sort_alerts,
 };
-use corridor_core::{
-    Actor, AuditAction, AuditEvent, AuditOutcome, CaseId, Custody, OrgId, Permission, Stage,
-};
+use corridor_core::{AuditAction, AuditOutcome, CaseId, Custody, OrgId, Permission, Stage};
 use corridor_store::{CaseFilter, CaseListRow, Page, StoredCase};
 
 use crate::accounts::Principal;
@@ -40,8 +38,11 @@ impl Corridor {
                 .await?;
         }
         let alerts = self.alerts_of(by.organisation(), today).await?;
-        self.audit(listed(by).with_subject("removal-watch".to_owned()))
-            .await?;
+        self.audit(
+            by.allowed(AuditAction::CaseListed)
+                .with_subject("removal-watch".to_owned()),
+        )
+        .await?;
         Ok(alerts)
     }
 
@@ -207,30 +208,11 @@ impl Corridor {
             ..CaseFilter::default()
         };
         let events = self.milestone_events(&filter).await?;
-        let exported = match by {
-            Custodian::User(who) => event(who, AuditAction::Export, AuditOutcome::Allowed),
-            Custodian::Operator => AuditEvent::new(
-                Utc::now(),
-                Actor::Operator,
-                AuditAction::Export,
-                AuditOutcome::Allowed,
-            ),
-        };
-        self.audit(exported.with_subject("aggregate-report".to_owned()))
-            .await?;
+        self.audit(
+            by.allowed(AuditAction::Export)
+                .with_subject("aggregate-report".to_owned()),
+        )
+        .await?;
         Ok(corridor_core::report::aggregate(events))
-    }
-}
-
-/// The audit event of a listing by `by`.
-fn listed(by: Custodian<'_>) -> AuditEvent {
-    match by {
-        Custodian::User(who) => event(who, AuditAction::CaseListed, AuditOutcome::Allowed),
-        Custodian::Operator => AuditEvent::new(
-            Utc::now(),
-            by.actor(),
-            AuditAction::CaseListed,
-            AuditOutcome::Allowed,
-        ),
     }
 }
