@@ -12,10 +12,11 @@ use corridor_core::report::{Milestone, Month, MonthlySeries, monthly_series};
 use corridor_core::watch::{
     WatchAlert, WatchWindows, alerts_for, check_in_alert, flight_alert, sort_alerts,
 };
-use corridor_core::{AuditAction, AuditOutcome, CaseId, Custody, OrgId, Permission, Stage};
-use corridor_store::{CaseFilter, CaseListRow, Page, StoredCase};
+use corridor_core::{AuditAction, AuditOutcome, Case, CaseId, Custody, OrgId, Permission, Stage};
+use corridor_store::{CaseFilter, Page, StoredCase};
 
 use crate::accounts::Principal;
+use crate::checkins::Monitoring;
 use crate::evidence::Custodian;
 use crate::sealing::open_case;
 use crate::visibility::event;
@@ -52,22 +53,19 @@ impl Corridor {
         organisation: Option<OrgId>,
         today: NaiveDate,
     ) -> Result<Vec<WatchAlert>> {
-        let rows = self.watched_rows(organisation).await?;
+        let watched = self.watched(organisation, today).await?;
         let mut alerts = Vec::new();
-        for row in &rows {
-            let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? else {
-                continue;
-            };
-            let case = open_case(&self.root, &record)?;
-            alerts.extend(alerts_for(&case, today, WatchWindows::default()));
-            if let Some(monitoring) = self.monitoring_of(&record, &case, today).await? {
+        for (case, monitoring) in &watched {
+            alerts.extend(alerts_for(case, today, WatchWindows::default()));
+            if let Some(monitoring) = monitoring {
                 alerts.extend(check_in_alert(case.id, &monitoring.standing));
             }
         }
-        let detained: HashSet<CaseId> = rows
+        let detained: HashSet<CaseId> = watched
             .iter()
-            .filter(|row| row.columns.custody == Custody::Detained && row.columns.stage.is_open())
-            .map(|row| row.columns.id)
+            .map(|(case, _)| case)
+            .filter(|case| case.us_status.custody == Custody::Detained && case.stage.is_open())
+            .map(|case| case.id)
             .collect();
         for flight in self.open_flights(organisation).await? {
             alerts.extend(
@@ -94,17 +92,13 @@ impl Corridor {
         self.permit(who, Permission::CalendarRead, AuditAction::CalendarRead)
             .await?;
         let mut events = Vec::new();
-        let rows = self.watched_rows(Some(who.organisation)).await?;
-        let ours: HashSet<CaseId> = rows.iter().map(|row| row.columns.id).collect();
-        for row in &rows {
-            let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? else {
-                continue;
-            };
-            let case = open_case(&self.root, &record)?;
+        let watched = self.watched(Some(who.organisation), today).await?;
+        let ours: HashSet<CaseId> = watched.iter().map(|(case, _)| case.id).collect();
+        for (case, monitoring) in &watched {
             if case.stage.is_open() {
-                events.extend(case_events(&case));
+                events.extend(case_events(case));
             }
-            if let Some(monitoring) = self.monitoring_of(&record, &case, today).await? {
+            if let Some(monitoring) = monitoring {
                 events.push(CalendarEvent {
                     case: case.id,
                     on: monitoring.standing.due_on,
@@ -138,19 +132,31 @@ impl Corridor {
         Ok(events)
     }
 
-    /// The cases the watch looks at: open ones, and removed or lost-contact ones (watched by
-    /// their check-ins).
-    async fn watched_rows(&self, organisation: Option<OrgId>) -> Result<Vec<CaseListRow>> {
+    /// The cases the watch looks at, opened: open ones, and removed or lost-contact ones with
+    /// where their check-ins stand on `today`.
+    async fn watched(
+        &self,
+        organisation: Option<OrgId>,
+        today: NaiveDate,
+    ) -> Result<Vec<(Case, Option<Monitoring>)>> {
         let filter = CaseFilter {
             organisation,
             ..CaseFilter::default()
         };
-        let mut rows = self.store.list_cases(&filter, Page::ALL).await?;
-        rows.retain(|row| {
+        let mut watched = Vec::new();
+        for row in self.store.list_cases(&filter, Page::ALL).await? {
             let stage = row.columns.stage;
-            stage.is_open() || matches!(stage, Stage::Removed | Stage::LostContact)
-        });
-        Ok(rows)
+            if !(stage.is_open() || matches!(stage, Stage::Removed | Stage::LostContact)) {
+                continue;
+            }
+            let Some(StoredCase::Live(record)) = self.store.case(row.columns.id).await? else {
+                continue;
+            };
+            let case = open_case(&self.root, &record)?;
+            let monitoring = self.monitoring_of(&record, &case, today).await?;
+            watched.push((case, monitoring));
+        }
+        Ok(watched)
     }
 
     /// The milestones of the cases `filter` matches, each with its day: opened while detained
